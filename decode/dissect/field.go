@@ -1,0 +1,220 @@
+package dissect
+
+import (
+	"encoding/hex"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"time"
+)
+
+// Kind is the type of a field's value, after Wireshark's FT_* types.
+type Kind uint8
+
+// Field kinds. Protocol marks a protocol's subtree ("ipv6", "icmpv6"); None
+// marks a node that groups others and has no value of its own.
+const (
+	None Kind = iota
+	Protocol
+	Bool
+	Uint
+	Int
+	Bytes
+	String
+	IPv4
+	IPv6
+	MAC
+	Float   // printed with 9 decimals, like frame.time_relative
+	AbsTime // printed as an epoch with nanoseconds in fields output
+	FrameNum
+)
+
+var kindNames = [...]string{"FT_NONE", "FT_PROTOCOL", "FT_BOOLEAN", "FT_UINT", "FT_INT", "FT_BYTES", "FT_STRING", "FT_IPv4", "FT_IPv6", "FT_ETHER", "FT_DOUBLE", "FT_ABSOLUTE_TIME", "FT_FRAMENUM"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "Unknown(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Base says how an integer is printed: BaseDec as a decimal, BaseHex as
+// 0x followed by FieldInfo.Digits hex digits (the width tshark uses).
+type Base uint8
+
+// Integer bases.
+const (
+	BaseDec Base = iota
+	BaseHex
+)
+
+// FieldInfo describes one field name: what `v6scope fields` lists and what the
+// display-filter compiler checks names and literals against.
+type FieldInfo struct {
+	Name    string // display-filter name, Wireshark's where Wireshark has it
+	Title   string // label in the field tree ("Source Address")
+	Kind    Kind
+	Base    Base
+	Digits  int                 // hex digits for BaseHex, as tshark prints them
+	Values  func(uint64) string // names of values, "" when a value has no name
+	Explain string              // one line: what the field is for
+	RFC     string              // where it is defined, e.g. "RFC 8200 §3"
+}
+
+// ValueName returns the name of v from f.Values, or "" when none.
+func (f *FieldInfo) ValueName(v uint64) string {
+	if f == nil || f.Values == nil {
+		return ""
+	}
+	return f.Values(v)
+}
+
+// Field is one node of a dissection: a value of a named field, or a text
+// label (Info nil), with the bytes it came from. Children follow their parent
+// in Tree.Fields with Depth one greater.
+type Field struct {
+	Info   *FieldInfo
+	Label  string // shown instead of "Title: value" in the tree when set
+	Depth  int
+	Hidden bool // present for filters and fields output, not shown in the tree (ipv6.addr)
+	Offset int // byte offset within the frame
+	Length int // bytes covered (0 for generated fields)
+	U      uint64
+	B      []byte // Bytes and MAC values; aliases the frame
+	S      string
+	Addr   netip.Addr
+	F      float64
+	T      time.Time
+}
+
+// Name returns the field's display-filter name, or "" for a label node.
+func (f *Field) Name() string {
+	if f.Info == nil {
+		return ""
+	}
+	return f.Info.Name
+}
+
+// AppendValue appends the value the way `tshark -T fields` prints it.
+func (f *Field) AppendValue(dst []byte) []byte {
+	if f.Info == nil {
+		return dst
+	}
+	switch f.Info.Kind {
+	case Bool:
+		if f.U != 0 {
+			return append(dst, '1')
+		}
+		return append(dst, '0')
+	case Uint, FrameNum:
+		if f.Info.Base == BaseHex {
+			return appendHex(dst, f.U, f.Info.Digits)
+		}
+		return strconv.AppendUint(dst, f.U, 10)
+	case Int:
+		return strconv.AppendInt(dst, int64(f.U), 10)
+	case Bytes:
+		return hex.AppendEncode(dst, f.B)
+	case String:
+		return append(dst, f.S...)
+	case IPv4, IPv6:
+		return f.Addr.AppendTo(dst)
+	case MAC:
+		return AppendMAC(dst, f.B)
+	case Float:
+		return strconv.AppendFloat(dst, f.F, 'f', 9, 64)
+	case AbsTime:
+		dst = strconv.AppendInt(dst, f.T.Unix(), 10)
+		dst = append(dst, '.')
+		return appendPadded(dst, uint64(f.T.Nanosecond()), 9)
+	case Protocol:
+		if len(f.S) > 0 {
+			return append(dst, f.S...)
+		}
+		return dst
+	}
+	return dst
+}
+
+// Value returns AppendValue as a string.
+func (f *Field) Value() string { return string(f.AppendValue(nil)) }
+
+// AppendDisplay appends the line the field tree shows for f ("Hop Limit: 255",
+// "Next Header: ICMPv6 (58)").
+func (f *Field) AppendDisplay(dst []byte) []byte {
+	if f.Label != "" {
+		return append(dst, f.Label...)
+	}
+	if f.Info == nil {
+		return dst
+	}
+	dst = append(dst, f.Info.Title...)
+	switch f.Info.Kind {
+	case None, Protocol:
+		return dst
+	}
+	dst = append(dst, ": "...)
+	switch f.Info.Kind {
+	case Bool:
+		if f.U != 0 {
+			dst = append(dst, "True"...)
+		} else {
+			dst = append(dst, "False"...)
+		}
+		return dst
+	case Uint:
+		if name := f.Info.ValueName(f.U); name != "" {
+			dst = append(dst, name...)
+			dst = append(dst, " ("...)
+			dst = f.AppendValue(dst)
+			return append(dst, ')')
+		}
+	}
+	return f.AppendValue(dst)
+}
+
+// Display returns AppendDisplay as a string.
+func (f *Field) Display() string { return string(f.AppendDisplay(nil)) }
+
+const hexDigits = "0123456789abcdef"
+
+func appendHex(dst []byte, v uint64, digits int) []byte {
+	var buf [16]byte
+	n := 0
+	for v != 0 || n == 0 {
+		buf[15-n] = hexDigits[v&0xf]
+		v >>= 4
+		n++
+	}
+	dst = append(dst, '0', 'x')
+	for i := n; i < digits; i++ {
+		dst = append(dst, '0')
+	}
+	return append(dst, buf[16-n:]...)
+}
+
+func appendPadded(dst []byte, v uint64, width int) []byte {
+	var buf [20]byte
+	s := strconv.AppendUint(buf[:0], v, 10)
+	for i := len(s); i < width; i++ {
+		dst = append(dst, '0')
+	}
+	return append(dst, s...)
+}
+
+// AppendMAC appends a link-layer address as colon-separated hex pairs.
+func AppendMAC(dst, mac []byte) []byte {
+	for i, b := range mac {
+		if i > 0 {
+			dst = append(dst, ':')
+		}
+		dst = append(dst, hexDigits[b>>4], hexDigits[b&0xf])
+	}
+	return dst
+}
+
+// HexValue formats v as tshark does for a BaseHex field of the given width.
+func HexValue(v uint64, digits int) string { return string(appendHex(nil, v, digits)) }
+
+// Unknown is how a code without a name prints: Unknown(42).
+func Unknown(v uint64) string { return fmt.Sprintf("Unknown(%d)", v) }

@@ -1,0 +1,45 @@
+package dissect
+
+import (
+	"net/netip"
+
+	"github.com/gopacket/gopacket"
+)
+
+// Layer is what every v6scope dissector implements: gopacket's
+// DecodingLayer contract for the fast path, plus Dissect to add the decoded
+// fields to a tree and Summarize to fill the one-line summary.
+//
+// DecodeFromBytes resets every field, decodes what is there even when the
+// capture is cut short (marking it with df.SetTruncated), and never panics.
+type Layer interface {
+	gopacket.DecodingLayer
+	// Dissect adds the fields (and expert notes) of the most recent
+	// DecodeFromBytes to t.
+	Dissect(t *Tree)
+	// Summarize updates the packet's one-line summary.
+	Summarize(s *Summary)
+}
+
+// Summary is the one-line view of a packet: tshark's Source, Destination,
+// Protocol and Info columns. Layers overwrite what they know, outermost
+// first, so the innermost layer has the last word.
+type Summary struct {
+	Protocol string
+	Src, Dst netip.Addr // network-layer addresses when there are any
+	SrcHW    []byte     // link-layer addresses otherwise
+	DstHW    []byte
+	Info     []byte
+}
+
+// Reset empties s for the next packet, keeping Info's storage.
+func (s *Summary) Reset() {
+	s.Protocol = ""
+	s.Src, s.Dst = netip.Addr{}, netip.Addr{}
+	s.SrcHW, s.DstHW = nil, nil
+	s.Info = s.Info[:0]
+}
+
+// SetInfo starts a new Info text and returns it for appending; assign the
+// result back to s.Info.
+func (s *Summary) SetInfo() []byte { return s.Info[:0] }

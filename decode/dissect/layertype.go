@@ -1,0 +1,50 @@
+package dissect
+
+import (
+	"sync"
+
+	"github.com/gopacket/gopacket"
+)
+
+// Layer types of v6scope's own dissectors. Numbers above 3000 stay clear of
+// gopacket's own and of its documented range for applications.
+const (
+	LayerEthernet gopacket.LayerType = 3000 + iota
+	LayerDot1Q
+	LayerSLL
+	LayerSLL2
+	LayerNull
+	LayerIPv4
+	LayerIPv6
+	LayerHopByHop
+	LayerRouting
+	LayerFragment
+	LayerDestOpts
+	LayerUDP
+	LayerTCP
+	LayerICMPv4
+	LayerICMPv6
+	LayerPayload
+	LayerNoNext // IPv6 next header 59
+	// Protocol decoders of the later issues take their numbers after these.
+)
+
+var layerNames = map[gopacket.LayerType]string{
+	LayerEthernet: "Ethernet", LayerDot1Q: "Dot1Q", LayerSLL: "LinuxSLL", LayerSLL2: "LinuxSLL2",
+	LayerNull: "Null", LayerIPv4: "IPv4", LayerIPv6: "IPv6", LayerHopByHop: "IPv6HopByHop",
+	LayerRouting: "IPv6Routing", LayerFragment: "IPv6Fragment", LayerDestOpts: "IPv6DestOpts",
+	LayerUDP: "UDP", LayerTCP: "TCP", LayerICMPv4: "ICMPv4", LayerICMPv6: "ICMPv6",
+	LayerPayload: "Payload", LayerNoNext: "IPv6NoNextHeader",
+}
+
+var registerOnce sync.Once
+
+// RegisterLayerTypes gives gopacket the names of v6scope's layer types, so
+// they print by name. It is safe to call more than once.
+func RegisterLayerTypes() {
+	registerOnce.Do(func() {
+		for t, name := range layerNames {
+			gopacket.RegisterLayerType(int(t), gopacket.LayerTypeMetadata{Name: name})
+		}
+	})
+}

@@ -1,0 +1,133 @@
+package dissect
+
+import (
+	"net/netip"
+	"time"
+)
+
+// Tree collects the fields and expert notes of one frame's full dissection.
+// It is reused from frame to frame: Reset keeps the slices' storage, so a
+// dissection allocates nothing once the slices have grown.
+type Tree struct {
+	Fields []Field
+	Notes  []Note
+	Data   []byte // the frame; every offset is relative to its start
+	depth  int
+}
+
+// Reset empties the tree for the next frame.
+func (t *Tree) Reset(frame []byte) {
+	t.Fields = t.Fields[:0]
+	t.Notes = t.Notes[:0]
+	t.Data = frame
+	t.depth = 0
+}
+
+// At returns the offset of sub within the frame. sub must be a slice of the
+// frame (as gopacket layers' Contents and Payload are); any other slice gives
+// 0.
+func (t *Tree) At(sub []byte) int {
+	off := cap(t.Data) - cap(sub)
+	if off < 0 || off > len(t.Data) {
+		return 0
+	}
+	return off
+}
+
+func (t *Tree) add(f Field) *Field {
+	f.Depth = t.depth
+	t.Fields = append(t.Fields, f)
+	return &t.Fields[len(t.Fields)-1]
+}
+
+// Push adds a node and makes the nodes added after it its children, until
+// Pop. Use it for protocols (Kind Protocol) and groups of fields.
+func (t *Tree) Push(info *FieldInfo, off, length int) *Field {
+	f := t.add(Field{Info: info, Offset: off, Length: length})
+	t.depth++
+	return f
+}
+
+// PushLabel is Push for a group that has a text label and no field name.
+func (t *Tree) PushLabel(label string, off, length int) *Field {
+	f := t.add(Field{Label: label, Offset: off, Length: length})
+	t.depth++
+	return f
+}
+
+// Pop ends the children of the last Push.
+func (t *Tree) Pop() {
+	if t.depth > 0 {
+		t.depth--
+	}
+}
+
+// Uint adds an integer or boolean field.
+func (t *Tree) Uint(info *FieldInfo, off, length int, v uint64) *Field {
+	return t.add(Field{Info: info, Offset: off, Length: length, U: v})
+}
+
+// Bytes adds a byte-string or link-layer address field. b is not copied.
+func (t *Tree) Bytes(info *FieldInfo, off, length int, b []byte) *Field {
+	return t.add(Field{Info: info, Offset: off, Length: length, B: b})
+}
+
+// String adds a text field.
+func (t *Tree) String(info *FieldInfo, off, length int, s string) *Field {
+	return t.add(Field{Info: info, Offset: off, Length: length, S: s})
+}
+
+// Addr adds an IPv4 or IPv6 address field.
+func (t *Tree) Addr(info *FieldInfo, off, length int, a netip.Addr) *Field {
+	return t.add(Field{Info: info, Offset: off, Length: length, Addr: a})
+}
+
+// Float adds a floating-point field (relative times, deltas).
+func (t *Tree) Float(info *FieldInfo, v float64) *Field {
+	return t.add(Field{Info: info, F: v})
+}
+
+// Time adds an absolute time field.
+func (t *Tree) Time(info *FieldInfo, v time.Time) *Field {
+	return t.add(Field{Info: info, T: v})
+}
+
+// Label adds a text node with no field name.
+func (t *Tree) Label(label string, off, length int) *Field {
+	return t.add(Field{Label: label, Offset: off, Length: length})
+}
+
+// Note records an expert note and adds it to the tree as an _ws.expert node
+// (and _ws.malformed when n.Malformed), so display filters find it as they
+// do in Wireshark.
+func (t *Tree) Note(n Note) {
+	t.Notes = append(t.Notes, n)
+	info := ExpertField
+	if n.Malformed {
+		info = MalformedField
+	}
+	t.add(Field{Info: info, Label: n.Severity.String() + ": " + n.Message + rfcSuffix(n.RFC), Offset: n.Offset, Length: n.Length, S: n.Code})
+}
+
+func rfcSuffix(rfc string) string {
+	if rfc == "" {
+		return ""
+	}
+	return " [" + rfc + "]"
+}
+
+// Find returns the first field named name, or nil.
+func (t *Tree) Find(name string) *Field {
+	for i := range t.Fields {
+		if f := &t.Fields[i]; f.Info != nil && f.Info.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// Expert note fields, as Wireshark names them.
+var (
+	ExpertField    = &FieldInfo{Name: "_ws.expert", Title: "Expert Info", Kind: String, Explain: "An expert note: something about this packet that a reader should know (malformed, truncated, bad checksum, breaks an RFC rule)."}
+	MalformedField = &FieldInfo{Name: "_ws.malformed", Title: "Malformed Packet", Kind: String, Explain: "The packet could not be decoded the way its protocol says it is built."}
+)
