@@ -77,8 +77,8 @@ type Field struct {
 	Label  string // shown instead of "Title: value" in the tree when set
 	Depth  int
 	Hidden bool // present for filters and fields output, not shown in the tree (ipv6.addr)
-	Offset int // byte offset within the frame
-	Length int // bytes covered (0 for generated fields)
+	Offset int  // byte offset within the frame
+	Length int  // bytes covered (0 for generated fields)
 	U      uint64
 	B      []byte // Bytes and MAC values; aliases the frame
 	S      string
