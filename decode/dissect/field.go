@@ -25,11 +25,13 @@ const (
 	IPv6
 	MAC
 	Float   // printed with 9 decimals, like frame.time_relative
-	AbsTime // printed as an epoch with nanoseconds in fields output
+	AbsTime   // a date and time, printed as tshark prints frame.time
+	EpochTime // a date and time, printed as seconds since 1970 with nanoseconds
+	RelTime   // a duration in U (nanoseconds, two's complement), printed as seconds with nanoseconds
 	FrameNum
 )
 
-var kindNames = [...]string{"FT_NONE", "FT_PROTOCOL", "FT_BOOLEAN", "FT_UINT", "FT_INT", "FT_BYTES", "FT_STRING", "FT_IPv4", "FT_IPv6", "FT_ETHER", "FT_DOUBLE", "FT_ABSOLUTE_TIME", "FT_FRAMENUM"}
+var kindNames = [...]string{"FT_NONE", "FT_PROTOCOL", "FT_BOOLEAN", "FT_UINT", "FT_INT", "FT_BYTES", "FT_STRING", "FT_IPv4", "FT_IPv6", "FT_ETHER", "FT_DOUBLE", "FT_ABSOLUTE_TIME", "FT_ABSOLUTE_TIME", "FT_RELATIVE_TIME", "FT_FRAMENUM"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -80,8 +82,8 @@ type Field struct {
 	Offset int  // byte offset within the frame
 	Length int  // bytes covered (0 for generated fields)
 	U      uint64
-	B      []byte // Bytes and MAC values; aliases the frame
-	S      string
+	B      []byte // Bytes and MAC values; aliases the frame (or a buffer the packet reuses)
+	S      string // String values (or B, when S is empty)
 	Addr   netip.Addr
 	F      float64
 	T      time.Time
@@ -116,6 +118,9 @@ func (f *Field) AppendValue(dst []byte) []byte {
 	case Bytes:
 		return hex.AppendEncode(dst, f.B)
 	case String:
+		if f.S == "" {
+			return append(dst, f.B...) // text kept in a reused buffer
+		}
 		return append(dst, f.S...)
 	case IPv4, IPv6:
 		return f.Addr.AppendTo(dst)
@@ -124,9 +129,13 @@ func (f *Field) AppendValue(dst []byte) []byte {
 	case Float:
 		return strconv.AppendFloat(dst, f.F, 'f', 9, 64)
 	case AbsTime:
+		return f.T.AppendFormat(dst, "Jan _2, 2006 15:04:05.000000000 MST")
+	case EpochTime:
 		dst = strconv.AppendInt(dst, f.T.Unix(), 10)
 		dst = append(dst, '.')
 		return appendPadded(dst, uint64(f.T.Nanosecond()), 9)
+	case RelTime:
+		return AppendSeconds(dst, time.Duration(f.U))
 	case Protocol:
 		if len(f.S) > 0 {
 			return append(dst, f.S...)
@@ -193,6 +202,18 @@ func appendHex(dst []byte, v uint64, digits int) []byte {
 	return append(dst, buf[16-n:]...)
 }
 
+// AppendSeconds appends d as seconds with nine decimals, "-0.000001000"
+// style, as tshark prints relative times.
+func AppendSeconds(dst []byte, d time.Duration) []byte {
+	if d < 0 {
+		dst = append(dst, '-')
+		d = -d
+	}
+	dst = strconv.AppendInt(dst, int64(d/time.Second), 10)
+	dst = append(dst, '.')
+	return appendPadded(dst, uint64(d%time.Second), 9)
+}
+
 func appendPadded(dst []byte, v uint64, width int) []byte {
 	var buf [20]byte
 	s := strconv.AppendUint(buf[:0], v, 10)
@@ -213,8 +234,48 @@ func AppendMAC(dst, mac []byte) []byte {
 	return dst
 }
 
+// AppendHex appends v as 0x and at least digits hex digits.
+func AppendHex(dst []byte, v uint64, digits int) []byte { return appendHex(dst, v, digits) }
+
 // HexValue formats v as tshark does for a BaseHex field of the given width.
 func HexValue(v uint64, digits int) string { return string(appendHex(nil, v, digits)) }
 
 // Unknown is how a code without a name prints: Unknown(42).
 func Unknown(v uint64) string { return fmt.Sprintf("Unknown(%d)", v) }
+
+// FieldList collects a package's field definitions so that the registry and
+// `v6scope fields` can list them.
+type FieldList []*FieldInfo
+
+// Add appends f to the list and returns it, so a package can declare a field
+// and register it in one line.
+func (l *FieldList) Add(f *FieldInfo) *FieldInfo {
+	*l = append(*l, f)
+	return f
+}
+
+// Hex returns a FieldInfo for an unsigned integer printed in hex with the
+// width tshark gives a field of that many bits.
+func Hex(name, title string, bits int, explain, rfc string) *FieldInfo {
+	return &FieldInfo{Name: name, Title: title, Kind: Uint, Base: BaseHex, Digits: bits / 4, Explain: explain, RFC: rfc}
+}
+
+// Dec returns a FieldInfo for an unsigned integer printed in decimal.
+func Dec(name, title, explain, rfc string) *FieldInfo {
+	return &FieldInfo{Name: name, Title: title, Kind: Uint, Explain: explain, RFC: rfc}
+}
+
+// Flag returns a FieldInfo for a one-bit flag.
+func Flag(name, title, explain, rfc string) *FieldInfo {
+	return &FieldInfo{Name: name, Title: title, Kind: Bool, Explain: explain, RFC: rfc}
+}
+
+// Proto returns a FieldInfo for a protocol's subtree.
+func Proto(name, title, explain, rfc string) *FieldInfo {
+	return &FieldInfo{Name: name, Title: title, Kind: Protocol, Explain: explain, RFC: rfc}
+}
+
+// Of returns a FieldInfo of any other kind.
+func Of(name, title string, kind Kind, explain, rfc string) *FieldInfo {
+	return &FieldInfo{Name: name, Title: title, Kind: kind, Explain: explain, RFC: rfc}
+}

@@ -14,6 +14,8 @@ import (
 // capture is cut short (marking it with df.SetTruncated), and never panics.
 type Layer interface {
 	gopacket.DecodingLayer
+	// LayerType is the type this layer decodes (the one CanDecode names).
+	LayerType() gopacket.LayerType
 	// Dissect adds the fields (and expert notes) of the most recent
 	// DecodeFromBytes to t.
 	Dissect(t *Tree)
@@ -43,3 +45,16 @@ func (s *Summary) Reset() {
 // SetInfo starts a new Info text and returns it for appending; assign the
 // result back to s.Info.
 func (s *Summary) SetInfo() []byte { return s.Info[:0] }
+
+// Span holds the bytes of a layer's header (Contents) and what follows it
+// (Payload); both alias the frame. It gives a layer gopacket's
+// LayerContents and LayerPayload.
+type Span struct {
+	Contents, Payload []byte
+}
+
+// LayerContents returns the header bytes.
+func (b *Span) LayerContents() []byte { return b.Contents }
+
+// LayerPayload returns the bytes after the header.
+func (b *Span) LayerPayload() []byte { return b.Payload }

@@ -87,6 +87,11 @@ func (t *Tree) Float(info *FieldInfo, v float64) *Field {
 	return t.add(Field{Info: info, F: v})
 }
 
+// Duration adds a relative time field.
+func (t *Tree) Duration(info *FieldInfo, d time.Duration) *Field {
+	return t.add(Field{Info: info, U: uint64(d)})
+}
+
 // Time adds an absolute time field.
 func (t *Tree) Time(info *FieldInfo, v time.Time) *Field {
 	return t.add(Field{Info: info, T: v})
@@ -131,3 +136,9 @@ var (
 	ExpertField    = &FieldInfo{Name: "_ws.expert", Title: "Expert Info", Kind: String, Explain: "An expert note: something about this packet that a reader should know (malformed, truncated, bad checksum, breaks an RFC rule)."}
 	MalformedField = &FieldInfo{Name: "_ws.malformed", Title: "Malformed Packet", Kind: String, Explain: "The packet could not be decoded the way its protocol says it is built."}
 )
+
+// Add adds a field that has no value of its own (Kind None), such as a
+// Pad1 option.
+func (t *Tree) Add(info *FieldInfo, off, length int) *Field {
+	return t.add(Field{Info: info, Offset: off, Length: length})
+}

@@ -1,0 +1,110 @@
+package decode
+
+import (
+	"slices"
+	"sort"
+
+	"github.com/v6scope/v6scope/decode/dissect"
+	"github.com/v6scope/v6scope/decode/icmp"
+	"github.com/v6scope/v6scope/decode/ip"
+	"github.com/v6scope/v6scope/decode/link"
+	"github.com/v6scope/v6scope/decode/transport"
+)
+
+// Register plugs every dissector into d: it creates the layers, and fills
+// the dispatch tables that take one layer to the next. It is the one place
+// where a new protocol decoder is added (ND, MLD, Teredo, Mobile IPv6,
+// IKEv2 and the tunnels go here).
+func Register(d *Decoder) {
+	ctx := &d.ctx
+	disp := ctx.Dispatch
+
+	d.add(link.NewEthernet(ctx))
+	d.add(link.NewDot1Q(ctx))
+	d.add(link.NewSLL(ctx))
+	d.add(link.NewSLL2(ctx))
+	d.null = link.NewNull()
+	d.add(d.null)
+	disp.EtherType[link.EtherTypeDot1Q] = dissect.LayerDot1Q
+	disp.EtherType[link.EtherTypeQinQ] = dissect.LayerDot1Q
+	disp.EtherType[link.EtherTypeIPv4] = dissect.LayerIPv4
+	disp.EtherType[link.EtherTypeIPv6] = dissect.LayerIPv6
+
+	d.add(ip.NewIPv4(ctx))
+	d.add(ip.NewIPv6(ctx))
+	d.add(ip.NewHopByHop(ctx))
+	d.add(ip.NewDestOpts(ctx))
+	d.add(ip.NewRouting(ctx))
+	d.add(ip.NewFragment(ctx))
+	d.add(&ip.NoNext{})
+	disp.IPProto[ip.ProtoHopByHop] = dissect.LayerHopByHop
+	disp.IPProto[ip.ProtoDestOpts] = dissect.LayerDestOpts
+	disp.IPProto[ip.ProtoRouting] = dissect.LayerRouting
+	disp.IPProto[ip.ProtoFragment] = dissect.LayerFragment
+	disp.IPProto[ip.ProtoNoNext] = dissect.LayerNoNext
+	disp.IPProto[ip.ProtoIPv4] = dissect.LayerIPv4
+	disp.IPProto[ip.ProtoIPv6] = dissect.LayerIPv6
+
+	d.add(transport.NewUDP(ctx))
+	d.add(&transport.TCP{})
+	disp.IPProto[ip.ProtoUDP] = dissect.LayerUDP
+	disp.IPProto[ip.ProtoTCP] = dissect.LayerTCP
+
+	d.add(icmp.NewICMPv4(ctx))
+	d.add(icmp.NewICMPv6(ctx))
+	disp.IPProto[ip.ProtoICMPv4] = dissect.LayerICMPv4
+	disp.IPProto[ip.ProtoICMPv6] = dissect.LayerICMPv6
+
+	d.add(&payload{})
+}
+
+// allFields lists the fields of every registered package.
+func allFields() []*dissect.FieldInfo {
+	var all []*dissect.FieldInfo
+	for _, l := range [][]*dissect.FieldInfo{
+		coreFields, link.Fields(), ip.Fields(), transport.Fields(), icmp.Fields(),
+		{dissect.ExpertField, dissect.MalformedField},
+	} {
+		all = append(all, l...)
+	}
+	return all
+}
+
+// Schema is the set of every field v6scope knows: what `v6scope fields`
+// lists and what display filters are checked against.
+type Schema struct {
+	byName map[string]*dissect.FieldInfo
+	names  []string
+}
+
+// NewSchema collects the fields of every registered dissector.
+func NewSchema() *Schema {
+	s := &Schema{byName: map[string]*dissect.FieldInfo{}}
+	for _, f := range allFields() {
+		if _, dup := s.byName[f.Name]; dup {
+			continue // the same field reused by two layers (ip.version)
+		}
+		s.byName[f.Name] = f
+		s.names = append(s.names, f.Name)
+	}
+	sort.Strings(s.names)
+	return s
+}
+
+// Lookup returns the field named name.
+func (s *Schema) Lookup(name string) (*dissect.FieldInfo, bool) {
+	f, ok := s.byName[name]
+	return f, ok
+}
+
+// Names returns every field name, sorted.
+func (s *Schema) Names() []string { return slices.Clone(s.names) }
+
+// Fields returns every field, sorted by name.
+func (s *Schema) Fields() []*dissect.FieldInfo {
+	out := make([]*dissect.FieldInfo, len(s.names))
+	for i, n := range s.names {
+		out[i] = s.byName[n]
+	}
+	return out
+}
