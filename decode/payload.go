@@ -16,7 +16,7 @@ type payload struct {
 	dissect.Span
 }
 
-func (p *payload) CanDecode() gopacket.LayerClass     { return dissect.LayerPayload }
+func (p *payload) CanDecode() gopacket.LayerClass    { return dissect.LayerPayload }
 func (p *payload) NextLayerType() gopacket.LayerType { return gopacket.LayerTypeZero }
 func (p *payload) LayerType() gopacket.LayerType     { return dissect.LayerPayload }
 

@@ -13,16 +13,16 @@ type TimeFormat int
 
 // Time formats, by their -t letters.
 const (
-	TimeRelative    TimeFormat = iota // r: seconds since the first frame
-	TimeAbsolute                      // a: local time of day
-	TimeAbsDate                       // ad: local date and time
-	TimeAbsDOY                        // adoy: local date as year/day-of-year, and time
-	TimeDelta                         // d: seconds since the previous captured frame
-	TimeDeltaShown                    // dd: seconds since the previous displayed frame
-	TimeEpoch                         // e: seconds since 1970
-	TimeUTC                           // u: UTC time of day
-	TimeUTCDate                       // ud: UTC date and time
-	TimeUTCDOY                        // udoy: UTC date as year/day-of-year, and time
+	TimeRelative   TimeFormat = iota // r: seconds since the first frame
+	TimeAbsolute                     // a: local time of day
+	TimeAbsDate                      // ad: local date and time
+	TimeAbsDOY                       // adoy: local date as year/day-of-year, and time
+	TimeDelta                        // d: seconds since the previous captured frame
+	TimeDeltaShown                   // dd: seconds since the previous displayed frame
+	TimeEpoch                        // e: seconds since 1970
+	TimeUTC                          // u: UTC time of day
+	TimeUTCDate                      // ud: UTC date and time
+	TimeUTCDOY                       // udoy: UTC date as year/day-of-year, and time
 )
 
 var timeFormats = map[string]TimeFormat{

@@ -24,7 +24,7 @@ const (
 	IPv4
 	IPv6
 	MAC
-	Float   // printed with 9 decimals, like frame.time_relative
+	Float     // printed with 9 decimals, like frame.time_relative
 	AbsTime   // a date and time, printed as tshark prints frame.time
 	EpochTime // a date and time, printed as seconds since 1970 with nanoseconds
 	RelTime   // a duration in U (nanoseconds, two's complement), printed as seconds with nanoseconds
@@ -116,6 +116,9 @@ func (f *Field) AppendValue(dst []byte) []byte {
 	case Int:
 		return strconv.AppendInt(dst, int64(f.U), 10)
 	case Bytes:
+		if len(f.B) == 0 {
+			return append(dst, "<none>"...) // as tshark prints an empty byte string
+		}
 		return hex.AppendEncode(dst, f.B)
 	case String:
 		if f.S == "" {

@@ -2,6 +2,7 @@ package ip
 
 import (
 	"net/netip"
+	"strconv"
 
 	"github.com/gopacket/gopacket"
 	"github.com/v6scope/v6scope/decode/dissect"
@@ -34,6 +35,20 @@ func extLen(what string, data []byte) (int, error) {
 		return 0, dissect.Truncated(what, n, len(data))
 	}
 	return n, nil
+}
+
+// extShort reports a header longer than the bytes left: cut short by the
+// capture's snapshot length (truncated), or by the IPv6 Payload Length
+// (malformed, RFC 8200 §4).
+func extShort(t *dissect.Tree, ctx *dissect.Context, what string, off, want, have int) {
+	n := dissect.Note{Severity: dissect.Error, Code: "ipv6.ext.too_long", Message: what + " says it is " + strconv.Itoa(want) + " bytes long; only " + strconv.Itoa(have) + " are left in the packet", RFC: "RFC 8200 §4", Offset: off, Length: have, Malformed: true}
+	if ctx.Truncated {
+		n.Severity, n.Code, n.Malformed = dissect.Warn, "ipv6.ext.truncated", false
+		n.Message = what + " is cut short in the capture (" + strconv.Itoa(have) + " of " + strconv.Itoa(want) + " bytes)"
+	}
+	if !ctx.InError {
+		t.Note(n)
+	}
 }
 
 type optsHeader struct {
@@ -72,6 +87,8 @@ type Options struct {
 	NextHeader uint8
 	Options    []byte // the TLV area; walk it with NewOptionIterator
 	notFirst   bool
+	short      int  // the header's stated length when the packet holds less
+	badOptions bool // an option overruns the header or has a wrong size
 	kind       *optsHeader
 	ctx        *dissect.Context
 	next       gopacket.LayerType
@@ -95,20 +112,35 @@ func (o *Options) LayerType() gopacket.LayerType { return o.kind.layer }
 // DecodeFromBytes implements gopacket.DecodingLayer.
 func (o *Options) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error {
 	*o = Options{ctx: o.ctx, kind: o.kind}
-	n, err := extLen(o.kind.name, data)
-	if err != nil {
+	if len(data) < extOptsOffset {
 		df.SetTruncated()
-		return err
+		return dissect.Truncated(o.kind.name, extMinLen, len(data))
 	}
 	o.NextHeader = data[extNextOffset]
+	n := (int(data[extLenOffset]) + 1) * extUnit
+	if n > len(data) {
+		// Decode the options that are there; nothing after can be found.
+		o.short = n
+		df.SetTruncated()
+		o.Options = data[extOptsOffset:]
+		o.Contents, o.Payload = data, nil
+		o.ctx.FirstExt = false
+		o.next = gopacket.LayerTypeZero
+		return nil
+	}
 	o.Options = data[extOptsOffset:n]
 	o.Contents, o.Payload = data[:n], data[n:]
+	o.badOptions = !validOptions(o.Options)
 	o.notFirst = o.kind == &hopByHop && !o.ctx.FirstExt
 	o.ctx.FirstExt = false
 	if o.kind == &destOpts {
 		o.findHomeAddress()
 	}
 	o.next = o.ctx.Dispatch.ProtoNext(o.NextHeader)
+	if o.badOptions {
+		// A malformed option makes the rest of the packet untrustworthy.
+		o.next = gopacket.LayerTypeZero
+	}
 	return nil
 }
 
@@ -133,9 +165,16 @@ func (o *Options) Dissect(t *dissect.Tree) {
 	k := o.kind
 	t.Push(k.fProto, off, len(o.Contents))
 	t.Uint(k.fNxt, off+extNextOffset, 1, uint64(o.NextHeader))
-	t.Uint(k.fLen, off+extLenOffset, 1, uint64(len(o.Contents)/extUnit-1))
-	t.Uint(k.fLenOct, off+extLenOffset, 0, uint64(len(o.Contents)))
+	t.Uint(k.fLen, off+extLenOffset, 1, uint64(o.Contents[extLenOffset]))
+	length := len(o.Contents)
+	if o.short > 0 {
+		length = o.short
+	}
+	t.Uint(k.fLenOct, off+extLenOffset, 0, uint64(length))
 	dissectOptions(t, o.Options, off+extOptsOffset)
+	if o.short > 0 {
+		extShort(t, o.ctx, k.name, off, o.short, len(o.Contents))
+	}
 	if o.notFirst {
 		t.Note(dissect.Note{Severity: dissect.Error, Code: "ipv6.hopopts.not_first", Message: "Hop-by-Hop Options header is not the first header after the IPv6 header", RFC: "RFC 8200 §4.1", Offset: off, Length: len(o.Contents)})
 	}

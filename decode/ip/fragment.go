@@ -76,11 +76,16 @@ func (f *Fragment) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) erro
 	f.Identification = binary.BigEndian.Uint32(data[fragIDOffset:])
 	f.Contents, f.Payload = data[:fragHeaderLen], data[fragHeaderLen:]
 	f.ctx.FirstExt = false
-	if f.FragmentOffset == 0 && !f.More {
+	switch {
+	case f.FragmentOffset == 0 && !f.More:
 		// An atomic fragment (RFC 6946): the whole packet is here.
 		f.next = f.ctx.Dispatch.ProtoNext(f.NextHeader)
-	} else {
-		// Reassembly is not done here: the fragment's data is shown as is.
+	case f.FragmentOffset == 0 && f.ctx.Truncated:
+		// A first fragment no reassembler could take (cut short in the
+		// capture): decode it as far as it goes, as Wireshark does.
+		f.next = f.ctx.Dispatch.ProtoNext(f.NextHeader)
+	default:
+		// v6scope does not reassemble: the fragment's data is shown as is.
 		f.next = dissect.LayerPayload
 	}
 	return nil

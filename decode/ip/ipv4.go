@@ -147,14 +147,19 @@ func (ip *IPv4) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error {
 	ip.ctx.HopLimit = ip.TTL
 	ip.ctx.FinalDst, ip.ctx.HomeAddress = netip.Addr{}, netip.Addr{}
 	ip.ctx.Depth++
-	if ip.FragOffset != 0 || ip.Flags&v4FlagMF != 0 {
-		// A fragment: its payload is decoded once reassembled, not here.
+	ip.next = ip.ctx.Dispatch.ProtoNext(ip.Protocol)
+	if ip.isFragment() && (ip.FragOffset != 0 || !ip.truncated && ip.checksumOK) {
+		// v6scope does not reassemble. A first fragment that a reassembler
+		// would take (all captured, good checksum) is shown as data, as
+		// Wireshark does; one it could not take is decoded as far as it
+		// goes; later fragments are always data.
 		ip.next = dissect.LayerPayload
-	} else {
-		ip.next = ip.ctx.Dispatch.ProtoNext(ip.Protocol)
 	}
 	return nil
 }
+
+// isFragment reports whether the datagram is one fragment of a larger one.
+func (ip *IPv4) isFragment() bool { return ip.FragOffset != 0 || ip.Flags&v4FlagMF != 0 }
 
 // Dissect implements dissect.Layer.
 func (ip *IPv4) Dissect(t *dissect.Tree) {
@@ -201,7 +206,7 @@ func (ip *IPv4) Summarize(s *dissect.Summary) {
 	s.Src, s.Dst = ip.Src, ip.Dst
 	if ip.next == dissect.LayerPayload {
 		s.Info = s.SetInfo()
-		if ip.FragOffset != 0 || ip.Flags&v4FlagMF != 0 {
+		if ip.isFragment() {
 			s.Info = append(s.Info, "Fragmented IP protocol (proto="...)
 			s.Info = appendProto(s.Info, ip.Protocol)
 			s.Info = append(s.Info, ')')

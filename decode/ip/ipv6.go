@@ -93,6 +93,13 @@ func (ip *IPv6) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error {
 	ip.Src = netip.AddrFrom16([16]byte(data[v6SrcOffset : v6SrcOffset+v6AddrLen]))
 	ip.Dst = netip.AddrFrom16([16]byte(data[v6DstOffset : v6DstOffset+v6AddrLen]))
 	ip.Contents = data[:v6HeaderLen]
+	if ip.Version != 6 {
+		// RFC 8200 §3: Version is 6. Anything else is not IPv6; show the
+		// rest as data rather than guess.
+		ip.Payload = data[v6HeaderLen:]
+		ip.next = dissect.LayerPayload
+		return nil
+	}
 	end := v6HeaderLen + int(ip.Length)
 	if ip.Length == 0 && ip.NextHeader == ProtoHopByHop {
 		// Possibly a jumbogram (RFC 2675): the length is in the option.
@@ -107,12 +114,6 @@ func (ip *IPv6) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error {
 	ip.Payload = data[v6HeaderLen:end]
 	ip.ctx.Depth++
 	ip.ctx.FirstExt = true
-	if ip.Version != 6 {
-		// RFC 8200 §3: Version is 6. Anything else is not IPv6; show the
-		// rest as data rather than guess.
-		ip.next = dissect.LayerPayload
-		return nil
-	}
 	ip.ctx.Src, ip.ctx.Dst = ip.Src, ip.Dst
 	ip.ctx.HopLimit = ip.HopLimit
 	ip.ctx.FinalDst, ip.ctx.HomeAddress = netip.Addr{}, netip.Addr{}
@@ -126,6 +127,13 @@ func (ip *IPv6) Dissect(t *dissect.Tree) {
 	t.Push(fIPv6, off, len(ip.Contents))
 	t.Uint(fIPv6Version, off, 1, uint64(ip.Version))
 	t.Uint(fIPVersionHid, off, 1, uint64(ip.Version)).Hidden = true
+	if ip.Version != 6 {
+		// Not IPv6 whatever the EtherType says: nothing else in the header
+		// can be trusted, so none of it is shown as IPv6 fields.
+		t.Note(dissect.Note{Severity: dissect.Error, Code: "ipv6.bad_version", Message: "IPv6 Version field is " + strconv.Itoa(int(ip.Version)) + ", not 6", RFC: rfc8200, Offset: off, Length: 1, Malformed: true})
+		t.Pop()
+		return
+	}
 	t.Uint(fIPv6TClass, off, 2, uint64(ip.TrafficClass))
 	t.Uint(fIPv6DSCP, off, 1, uint64(ip.TrafficClass>>2))
 	t.Uint(fIPv6ECN, off+1, 1, uint64(ip.TrafficClass&3))
@@ -137,9 +145,6 @@ func (ip *IPv6) Dissect(t *dissect.Tree) {
 	t.Addr(fIPv6Addr, off+v6SrcOffset, v6AddrLen, ip.Src).Hidden = true
 	t.Addr(fIPv6Dst, off+v6DstOffset, v6AddrLen, ip.Dst)
 	t.Addr(fIPv6Addr, off+v6DstOffset, v6AddrLen, ip.Dst).Hidden = true
-	if ip.Version != 6 {
-		t.Note(dissect.Note{Severity: dissect.Error, Code: "ipv6.bad_version", Message: "IPv6 Version field is " + strconv.Itoa(int(ip.Version)) + ", not 6", RFC: rfc8200, Offset: off, Length: 1, Malformed: true})
-	}
 	if ip.truncated && !ip.ctx.InError {
 		t.Note(dissect.Note{Severity: dissect.Warn, Code: "ipv6.truncated", Message: "capture holds less than the IPv6 Payload Length (packet size limited during capture)", RFC: rfc8200, Offset: off + v6PlenOffset, Length: 2})
 	}
@@ -149,6 +154,10 @@ func (ip *IPv6) Dissect(t *dissect.Tree) {
 // Summarize implements dissect.Layer.
 func (ip *IPv6) Summarize(s *dissect.Summary) {
 	s.Protocol = "IPv6"
+	if ip.Version != 6 {
+		s.Info = append(s.SetInfo(), "Bogus IPv6 version"...)
+		return
+	}
 	s.Src, s.Dst = ip.Src, ip.Dst
 	if ip.next == dissect.LayerPayload {
 		s.Info = append(s.SetInfo(), "IPv6 next header "...)

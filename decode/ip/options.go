@@ -3,6 +3,7 @@ package ip
 import (
 	"encoding/binary"
 	"net/netip"
+	"strconv"
 
 	"github.com/v6scope/v6scope/decode/dissect"
 )
@@ -106,6 +107,34 @@ var (
 	fOptUnknown = fields.Add(dissect.Of("ipv6.opt.unknown", "Unknown Option Payload", dissect.Bytes, "Data of an option v6scope does not decode.", rfc8200Opt))
 )
 
+func optionLabel(typ uint8) string {
+	if name := OptionName(uint64(typ)); name != "" {
+		return name
+	}
+	return "Unknown IPv6 Option (" + dissect.HexValue(uint64(typ), 2) + ")"
+}
+
+func optionRFC(typ uint8) string {
+	switch typ {
+	case OptRouterAlert:
+		return "RFC 2711 §2.1"
+	case OptTunnelLimit:
+		return "RFC 2473 §4.1.1"
+	case OptJumbo:
+		return "RFC 2675 §2"
+	case OptHomeAddress:
+		return "RFC 6275 §6.3"
+	}
+	return rfc8200Opt
+}
+
+func addOptionType(t *dissect.Tree, at int, typ uint8) {
+	t.Uint(fOptType, at, 1, uint64(typ))
+	t.Uint(fOptAction, at, 1, uint64(typ>>optActionShift))
+	t.Uint(fOptChange, at, 1, uint64(typ&optChangeBit>>5))
+	t.Uint(fOptRest, at, 1, uint64(typ&optRestMask))
+}
+
 func routerAlertName(v uint64) string {
 	switch v {
 	case 0:
@@ -162,36 +191,89 @@ func (it *OptionIterator) Next() (Option, bool, error) {
 	return Option{Type: typ, Data: it.b[start+optHeaderLen : end], Offset: start, Len: end - start}, false, nil
 }
 
+// optionSize is the data length RFC 8200 and its companions fix for an
+// option type, or -1 when any length is allowed.
+func optionSize(typ uint8) int {
+	switch typ {
+	case OptRouterAlert:
+		return 2 // RFC 2711 §2.1
+	case OptTunnelLimit:
+		return 1 // RFC 2473 §4.1.1
+	case OptJumbo:
+		return 4 // RFC 2675 §2
+	case OptHomeAddress:
+		return v6AddrLen // RFC 6275 §6.3
+	}
+	return -1
+}
+
+// validOptions reports whether the options of b can be walked: none runs
+// past the header. (An option of the wrong size is malformed too, but the
+// header's own length still says where the next header starts.)
+func validOptions(b []byte) bool {
+	it := NewOptionIterator(b)
+	for {
+		o, done, err := it.Next()
+		if err != nil {
+			return false
+		}
+		if done || !sizeOK(o) {
+			return true // the walk stops at a wrong-size option (see dissectOptions)
+		}
+	}
+}
+
+// sizeOK reports whether an option of fixed size has that size.
+func sizeOK(o Option) bool {
+	n := optionSize(o.Type)
+	return n < 0 || len(o.Data) == n
+}
+
 // dissectOptions adds every option of b (at frame offset off) to t, and
 // returns the Home Address option's address if there is one.
 func dissectOptions(t *dissect.Tree, b []byte, off int) {
 	it := NewOptionIterator(b)
 	for {
+		start := it.off
 		o, done, err := it.Next()
 		if err != nil {
-			t.Note(dissect.Note{Severity: dissect.Error, Code: "ipv6.opt.invalid_len", Message: err.Error(), RFC: rfc8200Opt, Offset: off, Length: len(b), Malformed: true})
+			// Show what the broken option says about itself, then stop:
+			// nothing after it can be trusted.
+			at := off + start
+			t.Push(fOpt, at, len(b)-start).Label = optionLabel(b[start])
+			addOptionType(t, at, b[start])
+			if start+optLenOffset < len(b) {
+				t.Uint(fOptLen, at+optLenOffset, 1, uint64(b[start+optLenOffset]))
+			}
+			t.Note(dissect.Note{Severity: dissect.Error, Code: "ipv6.opt.invalid_len", Message: err.Error(), RFC: rfc8200Opt, Offset: at, Length: len(b) - start, Malformed: true})
+			t.Pop()
 			return
 		}
 		if done {
 			return
 		}
 		at := off + o.Offset
-		label := OptionName(uint64(o.Type))
-		if label == "" {
-			label = "Unknown IPv6 Option (" + dissect.HexValue(uint64(o.Type), 2) + ")"
-		}
-		t.Push(fOpt, at, o.Len).Label = label
-		t.Uint(fOptType, at, 1, uint64(o.Type))
-		t.Uint(fOptAction, at, 1, uint64(o.Type>>optActionShift))
-		t.Uint(fOptChange, at, 1, uint64(o.Type&optChangeBit>>5))
-		t.Uint(fOptRest, at, 1, uint64(o.Type&optRestMask))
+		t.Push(fOpt, at, o.Len).Label = optionLabel(o.Type)
+		addOptionType(t, at, o.Type)
 		if o.Type == OptPad1 {
 			t.Add(fOptPad1, at, 1)
+			// Its neighbours' boundaries are in doubt: stop walking here,
+			// as Wireshark does; the header length still finds the next
+			// header.
 			t.Pop()
-			continue
+			return
 		}
 		t.Uint(fOptLen, at+optLenOffset, 1, uint64(len(o.Data)))
 		data := at + optHeaderLen
+		if !sizeOK(o) {
+			n := optionSize(o.Type)
+			t.Note(dissect.Note{Severity: dissect.Error, Code: "ipv6.opt.invalid_len", Message: optionLabel(o.Type) + " option must have " + strconv.Itoa(n) + " data bytes, not " + strconv.Itoa(len(o.Data)), RFC: optionRFC(o.Type), Offset: at + optLenOffset, Length: 1, Malformed: true})
+			// Its neighbours' boundaries are in doubt: stop walking here,
+			// as Wireshark does; the header length still finds the next
+			// header.
+			t.Pop()
+			return
+		}
 		switch {
 		case o.Type == OptPadN:
 			t.Bytes(fOptPadN, data, len(o.Data), o.Data)

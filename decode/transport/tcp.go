@@ -53,7 +53,7 @@ var (
 	fTCPSeqRaw   = fields.Add(dissect.Dec("tcp.seq_raw", "Sequence Number (raw)", "Sequence number of the first data byte, as on the wire.", rfc9293))
 	fTCPAckRaw   = fields.Add(dissect.Dec("tcp.ack_raw", "Acknowledgment number (raw)", "Next sequence number the sender expects, as on the wire.", rfc9293))
 	fTCPHdrLen   = fields.Add(dissect.Dec("tcp.hdr_len", "Header Length", "Header length in bytes (Data Offset × 4).", rfc9293))
-	fTCPFlags    = fields.Add(dissect.Hex("tcp.flags", "Flags", 12, "The control bits.", rfc9293))
+	fTCPFlags    = fields.Add(dissect.Hex("tcp.flags", "Flags", 16, "The control bits.", rfc9293))
 	fTCPFlagCWR  = fields.Add(dissect.Flag("tcp.flags.cwr", "Congestion Window Reduced", "The sender reduced its congestion window (ECN).", "RFC 3168 §6.1"))
 	fTCPFlagECE  = fields.Add(dissect.Flag("tcp.flags.ece", "ECN-Echo", "ECN echo.", "RFC 3168 §6.1"))
 	fTCPFlagURG  = fields.Add(dissect.Flag("tcp.flags.urg", "Urgent", "The Urgent Pointer is significant.", rfc9293))

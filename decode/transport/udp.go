@@ -75,9 +75,12 @@ func (u *UDP) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error {
 	end := int(u.Length)
 	switch {
 	case end < udpHeaderLen:
-		// A Length of 0 is legal only for IPv6 jumbograms (RFC 2675 §4).
+		// A Length of 0 is legal only for IPv6 jumbograms (RFC 2675 §4);
+		// nothing after such a header can be trusted.
 		u.badLength = true
-		end = len(data)
+		u.Contents, u.Payload = data[:udpHeaderLen], nil
+		u.next = gopacket.LayerTypeZero
+		return nil
 	case end > len(data):
 		df.SetTruncated()
 		end = len(data)
@@ -114,6 +117,11 @@ func (u *UDP) Dissect(t *dissect.Tree) {
 	t.Uint(fUDPPort, off+udpSrcOffset, 2, uint64(u.SrcPort)).Hidden = true
 	t.Uint(fUDPPort, off+udpDstOffset, 2, uint64(u.DstPort)).Hidden = true
 	t.Uint(fUDPLength, off+udpLenOffset, 2, uint64(u.Length))
+	if u.badLength {
+		t.Note(dissect.Note{Severity: dissect.Error, Code: "udp.length.bad", Message: "UDP Length " + strconv.Itoa(int(u.Length)) + " is shorter than the 8-byte header", RFC: rfc768, Offset: off + udpLenOffset, Length: 2, Malformed: true})
+		t.Pop()
+		return
+	}
 	t.Uint(fUDPChecksum, off+udpChecksumOffset, 2, uint64(u.Checksum))
 	t.Uint(fUDPCkStatus, off+udpChecksumOffset, 0, dissect.ChecksumUnverified)
 	if len(u.Payload) > 0 {
@@ -124,9 +132,6 @@ func (u *UDP) Dissect(t *dissect.Tree) {
 	}
 	if u.Checksum == 0 && u.ctx.Src.Is6() && !u.ctx.InError {
 		t.Note(dissect.Note{Severity: dissect.Warn, Code: "udp.checksum.zero", Message: "UDP checksum is zero, which IPv6 does not allow", RFC: "RFC 8200 §8.1", Offset: off + udpChecksumOffset, Length: 2})
-	}
-	if u.badLength {
-		t.Note(dissect.Note{Severity: dissect.Error, Code: "udp.length.bad", Message: "UDP Length " + strconv.Itoa(int(u.Length)) + " is shorter than the 8-byte header", RFC: rfc768, Offset: off + udpLenOffset, Length: 2, Malformed: true})
 	}
 	t.Pop()
 }

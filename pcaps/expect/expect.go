@@ -1,0 +1,173 @@
+// Package expect defines the machine-readable facts written beside each
+// bundled capture as NAME.expect.json: what tshark finds in the capture
+// (frame counts per display filter, key frames) and what the stacks that
+// made it reported at the end of the run (addresses, neighbor states).
+//
+// It lives apart from package pcaps so that the generator in
+// pcaps/regen/expectgen can use it without embedding the captures it is
+// about to write. Package pcaps re-exports the types.
+//
+// The schema is described in pcaps/README.md.
+package expect
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/netip"
+)
+
+// ErrInvalid is wrapped by every error Parse returns for a file that is
+// well-formed JSON but breaks the schema's rules.
+var ErrInvalid = errors.New("invalid expectation")
+
+// Expectation is one NAME.expect.json.
+type Expectation struct {
+	// File is the capture's file name, relative to pcaps/.
+	File string `json:"file"`
+	// Description is the capture comment (pcapng shb_comment).
+	Description string `json:"description"`
+	// Generator is the script that regenerates the capture and this file.
+	Generator string `json:"generator"`
+	// Tshark is the tshark version the counts and key frames come from.
+	Tshark string `json:"tshark"`
+	// Kernel is `uname -r` of the machine that recorded the capture.
+	Kernel string `json:"kernel,omitempty"`
+	// Frames is the number of frames in the capture.
+	Frames int `json:"frames"`
+	// Interfaces are the pcapng interface names, in IDB order.
+	Interfaces []string `json:"interfaces"`
+	// Counts maps a tshark display filter to the number of frames it
+	// matches (`tshark -r FILE -Y FILTER | wc -l`). A filter on a field
+	// that occurs several times in one frame still counts the frame once.
+	Counts map[string]int `json:"counts"`
+	// KeyFrames are the frames a reader should look at, in frame order.
+	KeyFrames []KeyFrame `json:"key_frames"`
+	// Hosts are the nodes on the link as they were at the end of the run.
+	Hosts []Host `json:"hosts"`
+	// Neighbors are each node's neighbor cache at the end of the run.
+	Neighbors []Neighbor `json:"neighbors"`
+	// NUD lists neighbor state sequences observed on a live node during
+	// the run (by `ip monitor neigh` and polling `ip neigh`).
+	NUD []NUDTrace `json:"nud,omitempty"`
+}
+
+// KeyFrame is one frame worth pointing at.
+type KeyFrame struct {
+	// Frame is the 1-based frame number, as tshark numbers it.
+	Frame int `json:"frame"`
+	// Kind groups key frames: "dad_ns", "mld_report", "rs", "ra",
+	// "resolution_ns", "solicited_na", "unsolicited_na", "nud_probe_ns",
+	// "echo_request", "echo_reply".
+	Kind string `json:"kind"`
+	// What says in words what the frame is.
+	What string `json:"what"`
+	// Filter is a tshark display filter that matches this frame (and
+	// every other frame of the same Kind).
+	Filter string `json:"filter"`
+}
+
+// Host is one node on the captured link.
+type Host struct {
+	// Node is the role name used throughout: "rtr", "a", "b".
+	Node string `json:"node"`
+	// Role is "router" or "host".
+	Role string `json:"role"`
+	// Interface is the node's interface name inside its namespace.
+	Interface string `json:"interface"`
+	// MAC is the interface's Ethernet address, lower-case, colon-separated.
+	MAC string `json:"mac"`
+	// MTU6 is the interface's IPv6 MTU at the end (an RA MTU option
+	// changes it).
+	MTU6 int `json:"mtu6,omitempty"`
+	// Addresses are the node's IPv6 addresses at the end of the run.
+	Addresses []Address `json:"addresses"`
+	// Routes are the node's IPv6 routes via the interface, as `ip -6
+	// route` shows them.
+	Routes []string `json:"routes,omitempty"`
+}
+
+// Address is one IPv6 address of a node.
+type Address struct {
+	Prefix netip.Prefix `json:"prefix"`
+	// Scope is "link" or "global".
+	Scope string `json:"scope"`
+	// Origin is "link-local" (kernel, EUI-64), "slaac" (from an RA
+	// Prefix Information option) or "static" (configured).
+	Origin string `json:"origin"`
+}
+
+// Neighbor is one neighbor cache entry.
+type Neighbor struct {
+	Node      string     `json:"node"`
+	Interface string     `json:"interface"`
+	Target    netip.Addr `json:"target"`
+	LLAddr    string     `json:"lladdr,omitempty"`
+	// Router is the entry's IsRouter flag.
+	Router bool `json:"router,omitempty"`
+	// FinalState is the kernel's NUD state at the end of the run:
+	// INCOMPLETE, REACHABLE, STALE, DELAY, PROBE, FAILED, PERMANENT.
+	FinalState string `json:"final_state"`
+}
+
+// NUDTrace is the sequence of NUD states one node's entry for one
+// target went through, consecutive duplicates removed.
+type NUDTrace struct {
+	Node   string     `json:"node"`
+	Target netip.Addr `json:"target"`
+	States []string   `json:"states"`
+	// Frames are the capture frames that carry the probe and its answer
+	// (unicast NS from Node to Target, solicited NA back).
+	Frames []int `json:"frames,omitempty"`
+}
+
+// Parse decodes an expect.json and checks it: unknown fields are errors,
+// counts must be present, and key frames must lie within the capture.
+func Parse(data []byte) (*Expectation, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var e Expectation
+	if err := dec.Decode(&e); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	if err := e.Validate(); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// Validate checks the rules Parse enforces.
+func (e *Expectation) Validate() error {
+	switch {
+	case e.File == "":
+		return fmt.Errorf("%w: no file", ErrInvalid)
+	case e.Frames <= 0:
+		return fmt.Errorf("%w: %s: frames = %d", ErrInvalid, e.File, e.Frames)
+	case len(e.Counts) == 0:
+		return fmt.Errorf("%w: %s: no counts", ErrInvalid, e.File)
+	}
+	for f, n := range e.Counts {
+		if f == "" || n < 0 || n > e.Frames {
+			return fmt.Errorf("%w: %s: count %q = %d of %d frames", ErrInvalid, e.File, f, n, e.Frames)
+		}
+	}
+	last := 0
+	for _, k := range e.KeyFrames {
+		if k.Frame < 1 || k.Frame > e.Frames || k.Filter == "" {
+			return fmt.Errorf("%w: %s: key frame %d (%q)", ErrInvalid, e.File, k.Frame, k.Filter)
+		}
+		if k.Frame < last {
+			return fmt.Errorf("%w: %s: key frames out of order at %d", ErrInvalid, e.File, k.Frame)
+		}
+		last = k.Frame
+	}
+	for _, t := range e.NUD {
+		for _, f := range t.Frames {
+			if f < 1 || f > e.Frames {
+				return fmt.Errorf("%w: %s: NUD frame %d", ErrInvalid, e.File, f)
+			}
+		}
+	}
+	return nil
+}
