@@ -279,9 +279,9 @@ func (p *parser) parseTest() (node, *Error) {
 	case tEq, tNe, tAllEq, tAnyNe, tLt, tLe, tGt, tGe:
 		return p.parseCompare(w, lhs)
 	case tContains:
-		return p.parseContains(w, lhs)
+		return p.parseContains(lhs)
 	case tMatches:
-		return p.parseMatches(w, lhs)
+		return p.parseMatches(lhs)
 	case tIn:
 		return p.parseIn(w, lhs)
 	case tNot:
@@ -535,7 +535,7 @@ func (p *parser) valueToken(kw token) (token, *Error) {
 	return v, nil
 }
 
-func (p *parser) parseContains(w token, lhs *operand) (node, *Error) {
+func (p *parser) parseContains(lhs *operand) (node, *Error) {
 	kw := p.next()
 	if lhs.hasMask {
 		return nil, p.errTok(kw, `"contains" cannot follow "&": compare the masked value with == instead`)
@@ -573,7 +573,7 @@ func (p *parser) parseContains(w token, lhs *operand) (node, *Error) {
 	return x, nil
 }
 
-func (p *parser) parseMatches(w token, lhs *operand) (node, *Error) {
+func (p *parser) parseMatches(lhs *operand) (node, *Error) {
 	kw := p.next()
 	if lhs.hasMask {
 		return nil, p.errTok(kw, `"matches" cannot follow "&": compare the masked value with == instead`)
