@@ -134,9 +134,14 @@ type ICMPv6 struct {
 	hasFixed   bool
 	short      bool
 	echoData   bool
+	handedOff  bool // a dedicated decoder (ND, MLD) takes the whole message
 	ctx        *dissect.Context
 	next       gopacket.LayerType
 }
+
+// Status returns the checksum status of the last message: one of
+// dissect.ChecksumGood, ChecksumBad or ChecksumUnverified.
+func (m *ICMPv6) Status() uint8 { return m.status }
 
 // NewICMPv6 returns an ICMPv6 decoder that dispatches by type through ctx.
 func NewICMPv6(ctx *dissect.Context) *ICMPv6 { return &ICMPv6{ctx: ctx} }
@@ -167,8 +172,10 @@ func (m *ICMPv6) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error 
 	m.Contents, m.Payload = data[:headerLen], data[headerLen:]
 	m.next = m.ctx.Dispatch.ICMPv6Type[m.Type]
 	if m.next != 0 {
-		// A dedicated decoder (ND, MLD, …) takes the whole message.
+		// A dedicated decoder (ND, MLD, …) takes the whole message and
+		// dissects it through Open.
 		m.Payload = data
+		m.handedOff = true
 		return nil
 	}
 	switch m.Type {
@@ -214,8 +221,11 @@ func (m *ICMPv6) verify(data []byte) uint8 {
 }
 
 // Dissect implements dissect.Layer. Messages that a dedicated decoder takes
-// over are dissected by it, header included.
+// over are dissected by it, header included, through Open.
 func (m *ICMPv6) Dissect(t *dissect.Tree) {
+	if m.handedOff {
+		return
+	}
 	off := t.At(m.Contents)
 	t.Push(fICMPv6, off, len(m.Contents)+len(m.Payload))
 	m.DissectHeader(t, off)
@@ -244,8 +254,18 @@ func (m *ICMPv6) Dissect(t *dissect.Tree) {
 	t.PushLabel(invokingLabel, off+len(m.Contents), len(m.Payload))
 }
 
-// DissectHeader adds type, code and checksum; decoders of ICMPv6 messages
-// (ND, MLD) call it for their first four bytes.
+// Open is how a dedicated decoder (ND, MLD) dissects the message it took
+// over: it pushes the icmpv6 node over msg (the whole message, header
+// included, aliasing the frame), adds type, code and checksum, and returns
+// the message's offset in the frame. The caller adds its fields and Pops.
+func (m *ICMPv6) Open(t *dissect.Tree, msg []byte) int {
+	off := t.At(msg)
+	t.Push(fICMPv6, off, len(msg))
+	m.DissectHeader(t, off)
+	return off
+}
+
+// DissectHeader adds type, code and checksum at off.
 func (m *ICMPv6) DissectHeader(t *dissect.Tree, off int) {
 	t.Uint(fType, off+typeOffset, 1, uint64(m.Type))
 	t.Uint(fCode, off+codeOffset, 1, uint64(m.Code))
