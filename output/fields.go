@@ -112,7 +112,8 @@ func (ff *FieldsFormat) AppendHeader(dst []byte) []byte {
 		if i > 0 {
 			dst = append(dst, ff.Separator...)
 		}
-		dst = ff.quoted(dst, []byte(name))
+		// tshark writes the names unquoted, whatever -E quote says.
+		dst = append(dst, name...)
 	}
 	return append(dst, '\n')
 }
@@ -162,7 +163,7 @@ func (ff *FieldsFormat) AppendRow(dst []byte, p *decode.Packet) []byte {
 		if last != nil {
 			c = last.AppendValue(c)
 		}
-		if n > 0 || ff.Quote != 0 {
+		if n > 0 { // tshark leaves an absent field empty, without quotes
 			var safe [256]byte
 			dst = ff.quoted(dst, AppendSafe(safe[:0], c))
 		}
