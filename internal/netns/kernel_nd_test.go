@@ -3,6 +3,8 @@ package netns
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +12,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/v6scope/v6scope/capture"
+	"github.com/v6scope/v6scope/decode"
+	"github.com/v6scope/v6scope/decode/filter"
 )
 
 // lockedBuffer is a bytes.Buffer a process can write while the test reads.
@@ -44,28 +50,73 @@ func waitFor(ctx context.Context, cond func() bool) bool {
 	return true
 }
 
-// icmpv6Frames lists, per frame of file, "TYPE SRC" (ICMPv6 type, IPv6
-// source), in one tshark pass.
-func icmpv6Frames(ctx context.Context, t *testing.T, file string) []string {
-	t.Helper()
-	out, err := exec.CommandContext(ctx, "tshark", "-r", file, "-Y", "icmpv6", "-T", "fields", "-e", "icmpv6.type", "-e", "ipv6.src").Output()
+// readCapture decodes every complete frame of file with v6scope's own
+// reader and decoder, and calls fn with each. A capture still being
+// written may end mid-record: that last record is not an error.
+func readCapture(file string, fn func(p *decode.Packet)) (int, error) {
+	r, err := capture.Open(file)
 	if err != nil {
-		t.Fatalf("tshark -r %s: %v", file, err)
+		return 0, err
 	}
-	var frames []string
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		if f := strings.Fields(line); len(f) == 2 {
-			frames = append(frames, f[0]+" "+f[1])
+	defer r.Close()
+	d := decode.New()
+	var (
+		f capture.Frame
+		p decode.Packet
+		n int
+	)
+	for {
+		err := r.Next(&f)
+		var te *capture.TruncatedError
+		switch {
+		case err == io.EOF, errors.As(err, &te):
+			return n, nil
+		case err != nil:
+			return n, err
 		}
+		n++
+		d.Decode(&f, &p)
+		fn(&p)
+	}
+}
+
+// compile compiles a display filter against v6scope's fields.
+func compile(t *testing.T, expr string) *filter.Filter {
+	t.Helper()
+	f, err := filter.Compile(expr, decode.NewSchema())
+	if err != nil {
+		t.Fatalf("display filter %q: %v", expr, err)
+	}
+	return f
+}
+
+// icmpv6Frames lists, per ICMPv6 frame of file, "TYPE SRC" (ICMPv6 type,
+// IPv6 source), as v6scope decodes them.
+func icmpv6Frames(t *testing.T, file string) []string {
+	t.Helper()
+	var frames []string
+	_, err := readCapture(file, func(p *decode.Packet) {
+		typ, src := p.Tree.Find("icmpv6.type"), p.Tree.Find("ipv6.src")
+		if typ != nil && src != nil {
+			frames = append(frames, typ.Value()+" "+src.Value())
+		}
+	})
+	if err != nil {
+		t.Fatalf("reading %s: %v", file, err)
 	}
 	return frames
 }
 
-// countLive counts the frames matching filter in a capture still being
+// countLive counts the frames matching f in a capture still being
 // written; a cut-short last record is not an error here.
-func countLive(ctx context.Context, file, filter string) int {
-	out, _ := exec.CommandContext(ctx, "tshark", "-r", file, "-Y", filter, "-T", "fields", "-e", "frame.number").Output()
-	return len(strings.Fields(string(out)))
+func countLive(file string, f *filter.Filter) int {
+	n := 0
+	readCapture(file, func(p *decode.Packet) {
+		if f.Match(&p.Tree) {
+			n++
+		}
+	})
+	return n
 }
 
 // TestKernelNDLive brings up two namespaces joined by a veth, lets the
@@ -73,7 +124,7 @@ func countLive(ctx context.Context, file, filter string) int {
 // and checks that the capture holds what pcaps/regen/kernel-nd-mld.sh
 // relies on: Neighbor Solicitation, Neighbor Advertisement, MLDv2 report.
 func TestKernelNDLive(t *testing.T) {
-	Require(t, "needs root, iproute2 and dumpcap (apt-get install tshark), and ping (iputils-ping)", "ip", "dumpcap", "tshark", "ping")
+	Require(t, "needs root, iproute2 and dumpcap (apt-get install tshark), and ping (iputils-ping)", "ip", "dumpcap", "ping")
 	start := time.Now()
 	step := func(what string) { t.Logf("%6.2fs %s", time.Since(start).Seconds(), what) }
 
@@ -128,7 +179,8 @@ func TestKernelNDLive(t *testing.T) {
 	// ring) and drops what it holds on SIGTERM: wait until the echo reply
 	// is in the file before stopping it.
 	flushCtx, flushCancel := context.WithTimeout(ctx, 8*time.Second)
-	waitFor(flushCtx, func() bool { return countLive(flushCtx, capFile, "icmpv6.type==129") > 0 })
+	echoReply := compile(t, "icmpv6.type == 129")
+	waitFor(flushCtx, func() bool { return countLive(capFile, echoReply) > 0 })
 	flushCancel()
 	if err := dumpcap.Stop(5 * time.Second); err != nil {
 		t.Fatalf("dumpcap: %v: %s", err, dcErr.String())
@@ -138,26 +190,25 @@ func TestKernelNDLive(t *testing.T) {
 		t.Fatalf("no capture written: %v: %s", err, dcErr.String())
 	}
 
-	frames := icmpv6Frames(ctx, t, capFile)
 	step("capture read")
+	frames := icmpv6Frames(t, capFile)
 	for _, c := range []struct {
-		what  string
-		match func(typ, src string) bool
+		what, filter string
 	}{
-		{"Neighbor Solicitation (135)", func(typ, _ string) bool { return typ == "135" }},
-		{"DAD Neighbor Solicitation (135 from ::)", func(typ, src string) bool { return typ == "135" && src == "::" }},
-		{"Neighbor Advertisement (136)", func(typ, _ string) bool { return typ == "136" }},
-		{"MLDv2 report (143)", func(typ, _ string) bool { return typ == "143" }},
-		{"echo reply (129)", func(typ, _ string) bool { return typ == "129" }},
+		{"Neighbor Solicitation (135)", "icmpv6.type == 135 && ipv6.hlim == 255"},
+		{"DAD Neighbor Solicitation (135 from :: to a solicited-node group)", "icmpv6.type == 135 && ipv6.src == :: && ipv6.dst == ff02::1:ff00:0/104"},
+		{"Neighbor Advertisement (136)", "icmpv6.type == 136 && ipv6.hlim == 255"},
+		{"MLDv2 report (143) with a Router Alert hop-by-hop option", "icmpv6.type == 143 && ipv6.hlim == 1 && ipv6.opt.router_alert == 0 && ipv6.dst == ff02::16"},
+		{"echo request (128) to the peer's link-local address", "icmpv6.type == 128 && ipv6.dst == " + peer.String()},
+		{"echo reply (129) from the peer's link-local address", "icmpv6.type == 129 && ipv6.src == " + peer.String()},
+		{"frame whose ICMPv6 checksum v6scope finds good", "icmpv6.checksum.status == 1"},
 	} {
-		found := false
-		for _, f := range frames {
-			typ, src, _ := strings.Cut(f, " ")
-			found = found || c.match(typ, src)
+		if countLive(capFile, compile(t, c.filter)) == 0 {
+			t.Errorf("capture holds no %s (%s); ICMPv6 frames (type, source):\n%s", c.what, c.filter, strings.Join(frames, "\n"))
 		}
-		if !found {
-			t.Errorf("capture holds no %s; ICMPv6 frames (type, source):\n%s", c.what, strings.Join(frames, "\n"))
-		}
+	}
+	if n := countLive(capFile, compile(t, "_ws.malformed || icmpv6.checksum.status == 0")); n > 0 {
+		t.Errorf("v6scope finds %d frames of the kernel's own traffic malformed or with a bad checksum", n)
 	}
 }
 
