@@ -32,7 +32,6 @@ type Packet struct {
 	Layers        []gopacket.LayerType
 	Tree          dissect.Tree
 	Summary       dissect.Summary
-	protos        []byte
 }
 
 // Notes returns the packet's expert notes.
@@ -43,6 +42,9 @@ func (p *Packet) Notes() []dissect.Note { return p.Tree.Notes }
 type Decoder struct {
 	// InterfaceName, when set, names interface i for frame.interface_name.
 	InterfaceName func(i int) string
+	// NoSummary skips the summary line (Packet.Summary stays empty) for
+	// printers that do not show it, such as -T fields.
+	NoSummary bool
 
 	ctx      dissect.Context
 	layers   map[gopacket.LayerType]dissect.Layer
@@ -169,7 +171,7 @@ func (d *Decoder) Decode(f *capture.Frame, p *Packet) {
 		}
 		p.Layers = append(p.Layers, typ)
 		l.Dissect(t)
-		if !quoted {
+		if !quoted && !d.NoSummary {
 			l.Summarize(&p.Summary)
 		}
 		typ, data = l.NextLayerType(), l.LayerPayload()
@@ -232,28 +234,12 @@ func (d *Decoder) frameFields(p *Packet) {
 		t.String(fFrameComment, 0, 0, p.Comment)
 	}
 	t.Pop()
+	t.Protocols = t.Protocols[:0] // frame.protocols starts after frame
 }
 
-// protocols fills frame.protocols from the protocol nodes of the tree, as
-// Wireshark does ("eth:ethertype:ipv6:icmpv6").
+// protocols adds frame.protocols, which the Tree built as protocol nodes
+// were pushed. It belongs to the frame subtree: it is the field after the
+// frame's own ones, placed at depth 1.
 func (d *Decoder) protocols(p *Packet) {
-	b := p.protos[:0]
-	for i := range p.Tree.Fields {
-		f := &p.Tree.Fields[i]
-		if f.Info == nil || f.Info.Kind != dissect.Protocol || f.Info == fFrame {
-			continue
-		}
-		if len(b) > 0 {
-			b = append(b, ':')
-		}
-		b = append(b, f.Info.Name...)
-		switch f.Info.Name {
-		case "eth", "vlan", "sll":
-			b = append(b, ":ethertype"...)
-		}
-	}
-	p.protos = b
-	// frame.protocols belongs to the frame subtree: it is the field after
-	// the frame's own ones, placed at depth 1.
-	p.Tree.Fields = append(p.Tree.Fields, dissect.Field{Info: fFrameProtos, Depth: 1, B: b, Hidden: true})
+	p.Tree.Fields = append(p.Tree.Fields, dissect.Field{Info: fFrameProtos, Depth: 1, B: p.Tree.Protocols, Hidden: true})
 }

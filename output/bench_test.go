@@ -44,6 +44,7 @@ func benchCapture() string {
 func BenchmarkDecodeFields(b *testing.B) {
 	frames := loadFrames(b, benchCapture())
 	d := decode.New()
+	d.NoSummary = true
 	ff := output.NewFieldsFormat([]string{"frame.number", "ipv6.src", "ipv6.dst", "ipv6.nxt", "icmpv6.type", "udp.srcport"})
 	var p decode.Packet
 	var buf []byte

@@ -27,6 +27,10 @@ type FieldsFormat struct {
 	Occurrence Occurrence
 	Aggregator string
 	Quote      byte // 0, '"' or '\''
+
+	cells []cell  // per column, reused from row to row
+	first []int   // per column, the first column with the same name
+	cols  []int16 // by field ID; see column
 }
 
 // NewFieldsFormat returns tshark's defaults: no header, tab separator, all
@@ -129,44 +133,113 @@ func (ff *FieldsFormat) quoted(dst, v []byte) []byte {
 	return dst
 }
 
-// AppendRow appends p's line: one cell per field.
+// AppendRow appends p's line: one cell per field. It walks p's fields once,
+// finding each one's column through a table indexed by field ID, so its cost
+// does not grow with the number of -e fields. A FieldsFormat is not safe for
+// concurrent use.
 func (ff *FieldsFormat) AppendRow(dst []byte, p *decode.Packet) []byte {
+	if len(ff.cells) != len(ff.Fields) {
+		ff.prepare()
+	}
+	for i := range ff.cells {
+		c := &ff.cells[i]
+		c.buf, c.n, c.last = c.buf[:0], 0, nil
+	}
 	fields := p.Tree.Fields
-	var cell [256]byte
-	for i, name := range ff.Fields {
+	for j := range fields {
+		f := &fields[j]
+		if f.Info == nil {
+			continue
+		}
+		col := ff.column(f.Info)
+		if col < 0 {
+			continue
+		}
+		c := &ff.cells[col]
+		switch ff.Occurrence {
+		case OccurFirst:
+			if c.n == 0 {
+				c.buf = f.AppendValue(c.buf)
+			}
+		case OccurLast:
+			c.last = f
+		default:
+			if c.n > 0 {
+				c.buf = append(c.buf, ff.Aggregator...)
+			}
+			c.buf = f.AppendValue(c.buf)
+		}
+		c.n++
+	}
+	for i := range ff.Fields {
 		if i > 0 {
 			dst = append(dst, ff.Separator...)
 		}
-		c := cell[:0]
-		n := 0
-		var last *dissect.Field
-		for j := range fields {
-			f := &fields[j]
-			if f.Info == nil || f.Info.Name != name {
-				continue
-			}
-			switch ff.Occurrence {
-			case OccurFirst:
-				if n == 0 {
-					c = f.AppendValue(c)
-				}
-			case OccurLast:
-				last = f
-			default:
-				if n > 0 {
-					c = append(c, ff.Aggregator...)
-				}
-				c = f.AppendValue(c)
-			}
-			n++
+		c := &ff.cells[ff.first[i]]
+		if c.last != nil {
+			c.buf = c.last.AppendValue(c.buf)
+			c.last = nil
 		}
-		if last != nil {
-			c = last.AppendValue(c)
+		if c.n == 0 {
+			continue // tshark leaves an absent field empty, without quotes
 		}
-		if n > 0 { // tshark leaves an absent field empty, without quotes
-			var safe [256]byte
-			dst = ff.quoted(dst, AppendSafe(safe[:0], c))
+		if ff.Quote != 0 {
+			dst = append(dst, ff.Quote)
+		}
+		dst = AppendSafe(dst, c.buf)
+		if ff.Quote != 0 {
+			dst = append(dst, ff.Quote)
 		}
 	}
 	return append(dst, '\n')
+}
+
+// cell collects one column's values for the current row.
+type cell struct {
+	buf  []byte
+	n    int
+	last *dissect.Field
+}
+
+// prepare sizes the per-column state after Fields is set: a column that
+// repeats an earlier field name shares that column's cell.
+func (ff *FieldsFormat) prepare() {
+	ff.cells = make([]cell, len(ff.Fields))
+	ff.first = make([]int, len(ff.Fields))
+	for i, name := range ff.Fields {
+		ff.first[i] = i
+		for j := range i {
+			if ff.Fields[j] == name {
+				ff.first[i] = j
+				break
+			}
+		}
+	}
+	ff.cols = make([]int16, dissect.MaxID()+1)
+}
+
+// column returns the column whose cell collects info's values, or -1 when no
+// -e names it. ff.cols remembers the answer by field ID: 0 not yet looked
+// up, -1 not printed, k+1 column k.
+func (ff *FieldsFormat) column(info *dissect.FieldInfo) int {
+	id := info.ID()
+	if id > 0 && id < len(ff.cols) {
+		if c := ff.cols[id]; c != 0 {
+			return int(c) - 1
+		}
+	}
+	col := -1
+	for i, name := range ff.Fields {
+		if name == info.Name {
+			col = ff.first[i]
+			break
+		}
+	}
+	if id > 0 && id < len(ff.cols) {
+		ff.cols[id] = int16(col + 1)
+		if col < 0 {
+			ff.cols[id] = -1
+		}
+	}
+	return col
 }

@@ -7,7 +7,13 @@ import "unicode/utf8"
 // backslashes doubled, so text from a capture cannot move the cursor,
 // change colours or hide itself on a terminal.
 func AppendSafe(dst []byte, s []byte) []byte {
-	for i := 0; i < len(s); {
+	// Most values (numbers, addresses) are plain ASCII: copy them at once.
+	i := 0
+	for i < len(s) && s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\' {
+		i++
+	}
+	dst = append(dst, s[:i]...)
+	for i < len(s) {
 		c := s[i]
 		if c >= 0x20 && c < 0x7f {
 			if c == '\\' {

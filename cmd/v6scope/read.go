@@ -179,6 +179,7 @@ func unknownField(s *decode.Schema, name string) string {
 func (e *env) print(r *capture.Reader, s *sink, o *readOptions) error {
 	w := bufio.NewWriterSize(e.stdout, 256<<10)
 	d := decode.New()
+	d.NoSummary = s.format == "fields"
 	d.InterfaceName = func(i int) string {
 		if ifs := r.Interfaces(); i < len(ifs) {
 			return ifs[i].Name

@@ -3,8 +3,10 @@ package dissect
 import (
 	"encoding/hex"
 	"fmt"
+	"math"
 	"net/netip"
 	"strconv"
+	"sync/atomic"
 	"time"
 )
 
@@ -61,7 +63,20 @@ type FieldInfo struct {
 	Values  func(uint64) string // names of values, "" when a value has no name
 	Explain string              // one line: what the field is for
 	RFC     string              // where it is defined, e.g. "RFC 8200 §3"
+	id      int32               // set by FieldList.Add; 0 when never added
 }
+
+// lastID counts the fields given an ID by FieldList.Add.
+var lastID atomic.Int32
+
+// ID returns a small number that tells f from every other registered field,
+// for printers that index tables by field instead of comparing names: at
+// least 1 and at most MaxID() for a field added to a FieldList, 0 for one
+// that never was.
+func (f *FieldInfo) ID() int { return int(f.id) }
+
+// MaxID returns the highest ID given so far.
+func MaxID() int { return int(lastID.Load()) }
 
 // ValueName returns the name of v from f.Values, or "" when none.
 func (f *FieldInfo) ValueName(v uint64) string {
@@ -74,20 +89,28 @@ func (f *FieldInfo) ValueName(v uint64) string {
 // Field is one node of a dissection: a value of a named field, or a text
 // label (Info nil), with the bytes it came from. Children follow their parent
 // in Tree.Fields with Depth one greater.
+//
+// A Tree holds tens of Fields per frame and writes each once, so Field is
+// kept small: floats and times live in U (see Float and Time).
 type Field struct {
 	Info   *FieldInfo
 	Label  string // shown instead of "Title: value" in the tree when set
 	Depth  int
-	Hidden bool // present for filters and fields output, not shown in the tree (ipv6.addr)
-	Offset int  // byte offset within the frame
-	Length int  // bytes covered (0 for generated fields)
-	U      uint64
+	Hidden bool   // present for filters and fields output, not shown in the tree (ipv6.addr)
+	Offset int    // byte offset within the frame
+	Length int    // bytes covered (0 for generated fields)
+	U      uint64 // integers and booleans; Float bits; Time as Unix nanoseconds; RelTime nanoseconds
 	B      []byte // Bytes and MAC values; aliases the frame (or a buffer the packet reuses)
 	S      string // String values (or B, when S is empty)
 	Addr   netip.Addr
-	F      float64
-	T      time.Time
 }
+
+// Float returns the value of a Float field.
+func (f *Field) Float() float64 { return math.Float64frombits(f.U) }
+
+// Time returns the value of an AbsTime or EpochTime field, in local time as
+// tshark shows it.
+func (f *Field) Time() time.Time { return time.Unix(0, int64(f.U)) }
 
 // Name returns the field's display-filter name, or "" for a label node.
 func (f *Field) Name() string {
@@ -130,13 +153,18 @@ func (f *Field) AppendValue(dst []byte) []byte {
 	case MAC:
 		return AppendMAC(dst, f.B)
 	case Float:
-		return strconv.AppendFloat(dst, f.F, 'f', 9, 64)
+		return strconv.AppendFloat(dst, f.Float(), 'f', 9, 64)
 	case AbsTime:
-		return f.T.AppendFormat(dst, "Jan _2, 2006 15:04:05.000000000 MST")
+		return f.Time().AppendFormat(dst, "Jan _2, 2006 15:04:05.000000000 MST")
 	case EpochTime:
-		dst = strconv.AppendInt(dst, f.T.Unix(), 10)
+		ns := int64(f.U)
+		sec, frac := ns/1e9, ns%1e9
+		if frac < 0 {
+			sec, frac = sec-1, frac+1e9
+		}
+		dst = strconv.AppendInt(dst, sec, 10)
 		dst = append(dst, '.')
-		return appendPadded(dst, uint64(f.T.Nanosecond()), 9)
+		return appendPadded(dst, uint64(frac), 9)
 	case RelTime:
 		return AppendSeconds(dst, time.Duration(f.U))
 	case Protocol:
@@ -253,6 +281,9 @@ type FieldList []*FieldInfo
 // Add appends f to the list and returns it, so a package can declare a field
 // and register it in one line.
 func (l *FieldList) Add(f *FieldInfo) *FieldInfo {
+	if f.id == 0 {
+		f.id = lastID.Add(1)
+	}
 	*l = append(*l, f)
 	return f
 }

@@ -1,6 +1,7 @@
 package dissect
 
 import (
+	"math"
 	"net/netip"
 	"time"
 )
@@ -12,13 +13,18 @@ type Tree struct {
 	Fields []Field
 	Notes  []Note
 	Data   []byte // the frame; every offset is relative to its start
-	depth  int
+	// Protocols is frame.protocols as Wireshark writes it
+	// ("eth:ethertype:ipv6:icmpv6"): Push appends the name of each protocol
+	// node, and AddProtocol what has no node of its own.
+	Protocols []byte
+	depth     int
 }
 
 // Reset empties the tree for the next frame.
 func (t *Tree) Reset(frame []byte) {
 	t.Fields = t.Fields[:0]
 	t.Notes = t.Notes[:0]
+	t.Protocols = t.Protocols[:0]
 	t.Data = frame
 	t.depth = 0
 }
@@ -34,23 +40,43 @@ func (t *Tree) At(sub []byte) int {
 	return off
 }
 
-func (t *Tree) add(f Field) *Field {
-	f.Depth = t.depth
-	t.Fields = append(t.Fields, f)
-	return &t.Fields[len(t.Fields)-1]
+// add appends a node in place (a Field is too big to copy around) and
+// returns it for the caller to fill in its value.
+func (t *Tree) add(info *FieldInfo, off, length int) *Field {
+	n := len(t.Fields)
+	if n == cap(t.Fields) {
+		t.Fields = append(t.Fields, Field{})
+	} else {
+		t.Fields = t.Fields[:n+1]
+	}
+	f := &t.Fields[n]
+	*f = Field{Info: info, Depth: t.depth, Offset: off, Length: length}
+	return f
 }
 
 // Push adds a node and makes the nodes added after it its children, until
 // Pop. Use it for protocols (Kind Protocol) and groups of fields.
 func (t *Tree) Push(info *FieldInfo, off, length int) *Field {
-	f := t.add(Field{Info: info, Offset: off, Length: length})
+	f := t.add(info, off, length)
+	if info != nil && info.Kind == Protocol {
+		t.AddProtocol(info.Name)
+	}
 	t.depth++
 	return f
 }
 
+// AddProtocol appends name to Protocols; Push does it for protocol nodes.
+func (t *Tree) AddProtocol(name string) {
+	if len(t.Protocols) > 0 {
+		t.Protocols = append(t.Protocols, ':')
+	}
+	t.Protocols = append(t.Protocols, name...)
+}
+
 // PushLabel is Push for a group that has a text label and no field name.
 func (t *Tree) PushLabel(label string, off, length int) *Field {
-	f := t.add(Field{Label: label, Offset: off, Length: length})
+	f := t.add(nil, off, length)
+	f.Label = label
 	t.depth++
 	return f
 }
@@ -64,42 +90,58 @@ func (t *Tree) Pop() {
 
 // Uint adds an integer or boolean field.
 func (t *Tree) Uint(info *FieldInfo, off, length int, v uint64) *Field {
-	return t.add(Field{Info: info, Offset: off, Length: length, U: v})
+	f := t.add(info, off, length)
+	f.U = v
+	return f
 }
 
 // Bytes adds a byte-string or link-layer address field. b is not copied.
 func (t *Tree) Bytes(info *FieldInfo, off, length int, b []byte) *Field {
-	return t.add(Field{Info: info, Offset: off, Length: length, B: b})
+	f := t.add(info, off, length)
+	f.B = b
+	return f
 }
 
 // String adds a text field.
 func (t *Tree) String(info *FieldInfo, off, length int, s string) *Field {
-	return t.add(Field{Info: info, Offset: off, Length: length, S: s})
+	f := t.add(info, off, length)
+	f.S = s
+	return f
 }
 
 // Addr adds an IPv4 or IPv6 address field.
 func (t *Tree) Addr(info *FieldInfo, off, length int, a netip.Addr) *Field {
-	return t.add(Field{Info: info, Offset: off, Length: length, Addr: a})
+	f := t.add(info, off, length)
+	f.Addr = a
+	return f
 }
 
 // Float adds a floating-point field (relative times, deltas).
 func (t *Tree) Float(info *FieldInfo, v float64) *Field {
-	return t.add(Field{Info: info, F: v})
+	f := t.add(info, 0, 0)
+	f.U = math.Float64bits(v)
+	return f
 }
 
 // Duration adds a relative time field.
 func (t *Tree) Duration(info *FieldInfo, d time.Duration) *Field {
-	return t.add(Field{Info: info, U: uint64(d)})
+	f := t.add(info, 0, 0)
+	f.U = uint64(d)
+	return f
 }
 
 // Time adds an absolute time field.
 func (t *Tree) Time(info *FieldInfo, v time.Time) *Field {
-	return t.add(Field{Info: info, T: v})
+	f := t.add(info, 0, 0)
+	f.U = uint64(v.UnixNano())
+	return f
 }
 
 // Label adds a text node with no field name.
 func (t *Tree) Label(label string, off, length int) *Field {
-	return t.add(Field{Label: label, Offset: off, Length: length})
+	f := t.add(nil, off, length)
+	f.Label = label
+	return f
 }
 
 // Note records an expert note and adds it to the tree as an _ws.expert node
@@ -111,7 +153,9 @@ func (t *Tree) Note(n Note) {
 	if n.Malformed {
 		info = MalformedField
 	}
-	t.add(Field{Info: info, Label: n.Severity.String() + ": " + n.Message + rfcSuffix(n.RFC), Offset: n.Offset, Length: n.Length, S: n.Code})
+	f := t.add(info, n.Offset, n.Length)
+	f.Label = n.Severity.String() + ": " + n.Message + rfcSuffix(n.RFC)
+	f.S = n.Code
 }
 
 func rfcSuffix(rfc string) string {
@@ -140,5 +184,5 @@ var (
 // Add adds a field that has no value of its own (Kind None), such as a
 // Pad1 option.
 func (t *Tree) Add(info *FieldInfo, off, length int) *Field {
-	return t.add(Field{Info: info, Offset: off, Length: length})
+	return t.add(info, off, length)
 }

@@ -253,7 +253,7 @@ func (o *operand) load(t *dissect.Tree, f *dissect.Field, v *view) bool {
 	case dissect.Int, dissect.RelTime:
 		v.k, v.u = vInt, f.U
 	case dissect.Float:
-		v.k, v.f = vFloat, f.F
+		v.k, v.f = vFloat, f.Float()
 	case dissect.IPv4, dissect.IPv6:
 		v.k, v.a = vAddr, f.Addr
 	case dissect.Bytes, dissect.MAC:
@@ -265,7 +265,7 @@ func (o *operand) load(t *dissect.Tree, f *dissect.Field, v *view) bool {
 			v.k, v.s = vString, f.S
 		}
 	case dissect.AbsTime, dissect.EpochTime:
-		v.k, v.t = vTime, f.T
+		v.k, v.t = vTime, f.Time()
 	case dissect.Protocol, dissect.None:
 		v.k, v.b = vBytes, span(t, f)
 	default:

@@ -80,6 +80,7 @@ func (e *Ethernet) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) erro
 func (e *Ethernet) Dissect(t *dissect.Tree) {
 	off := t.At(e.Contents)
 	t.Push(fEth, off, len(e.Contents))
+	t.AddProtocol("ethertype")
 	t.Bytes(fEthDst, off+ethDstOffset, ethAddrLen, e.Dst)
 	t.Bytes(fEthAddr, off+ethDstOffset, ethAddrLen, e.Dst).Hidden = true
 	t.Bytes(fEthSrc, off+ethSrcOffset, ethAddrLen, e.Src)

@@ -139,6 +139,7 @@ func (l *SLL) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error {
 func (l *SLL) Dissect(t *dissect.Tree) {
 	off := t.At(l.Contents)
 	t.Push(fSLL, off, len(l.Contents))
+	t.AddProtocol("ethertype")
 	if l.v2 {
 		t.Uint(fSLLEType, off+sll2ProtoOffset, 2, uint64(l.Protocol))
 		t.Uint(fSLLIfIndex, off+sll2IfIndexOffset, 4, uint64(l.IfIndex))

@@ -83,6 +83,7 @@ func (v *Dot1Q) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error {
 func (v *Dot1Q) Dissect(t *dissect.Tree) {
 	off := t.At(v.Contents)
 	t.Push(fVLAN, off, vlanHeaderLen)
+	t.AddProtocol("ethertype")
 	t.Uint(fVLANPrio, off, 2, uint64(v.Priority))
 	t.Uint(fVLANDEI, off, 2, b2u(v.DEI))
 	t.Uint(fVLANID, off, 2, uint64(v.ID))
