@@ -107,12 +107,20 @@ var (
 	fOptUnknown = fields.Add(dissect.Of("ipv6.opt.unknown", "Unknown Option Payload", dissect.Bytes, "Data of an option v6scope does not decode.", rfc8200Opt))
 )
 
-func optionLabel(typ uint8) string {
-	if name := OptionName(uint64(typ)); name != "" {
-		return name
+// optionLabels holds each option type's tree label, built once so that
+// dissecting an unknown option allocates nothing.
+var optionLabels = func() (l [256]string) {
+	for typ := range l {
+		if name := OptionName(uint64(typ)); name != "" {
+			l[typ] = name
+		} else {
+			l[typ] = "Unknown IPv6 Option (" + dissect.HexValue(uint64(typ), 2) + ")"
+		}
 	}
-	return "Unknown IPv6 Option (" + dissect.HexValue(uint64(typ), 2) + ")"
-}
+	return l
+}()
+
+func optionLabel(typ uint8) string { return optionLabels[typ] }
 
 func optionRFC(typ uint8) string {
 	switch typ {
