@@ -8,6 +8,7 @@ import (
 	"github.com/v6scope/v6scope/decode/icmp"
 	"github.com/v6scope/v6scope/decode/ip"
 	"github.com/v6scope/v6scope/decode/link"
+	"github.com/v6scope/v6scope/decode/nd"
 	"github.com/v6scope/v6scope/decode/transport"
 )
 
@@ -51,9 +52,15 @@ func Register(d *Decoder) {
 	disp.IPProto[ip.ProtoTCP] = dissect.LayerTCP
 
 	d.add(icmp.NewICMPv4(ctx))
-	d.add(icmp.NewICMPv6(ctx))
+	icmp6 := icmp.NewICMPv6(ctx)
+	d.add(icmp6)
 	disp.IPProto[ip.ProtoICMPv4] = dissect.LayerICMPv4
 	disp.IPProto[ip.ProtoICMPv6] = dissect.LayerICMPv6
+
+	d.add(nd.New(ctx, icmp6))
+	for _, typ := range nd.Types {
+		disp.ICMPv6Type[typ] = dissect.LayerND
+	}
 
 	d.add(&payload{})
 }
@@ -62,7 +69,7 @@ func Register(d *Decoder) {
 func allFields() []*dissect.FieldInfo {
 	var all []*dissect.FieldInfo
 	for _, l := range [][]*dissect.FieldInfo{
-		coreFields, link.Fields(), ip.Fields(), transport.Fields(), icmp.Fields(),
+		coreFields, link.Fields(), ip.Fields(), transport.Fields(), icmp.Fields(), nd.Fields(),
 		{dissect.ExpertField, dissect.MalformedField},
 	} {
 		all = append(all, l...)
