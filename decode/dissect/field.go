@@ -126,6 +126,10 @@ func (f *Field) AppendValue(dst []byte) []byte {
 		return dst
 	}
 	switch f.Info.Kind {
+	case None:
+		// A field with no value of its own (ipv6.opt, icmpv6.mldr.mar):
+		// tshark prints 1 for each occurrence.
+		return append(dst, '1')
 	case Bool:
 		if f.U != 0 {
 			return append(dst, '1')
