@@ -30,6 +30,12 @@ type Context struct {
 	// FinalDst is the last address of a routing header, the destination a
 	// pseudo-header uses (RFC 8200 §8.1).
 	FinalDst netip.Addr
+	// RouterAlert is set when the Hop-by-Hop Options header after the
+	// innermost IPv6 header holds a Router Alert option (RFC 2711 §2.1),
+	// and RouterAlertValue is its value (0: MLD). MLD messages must carry
+	// one (RFC 2710 §3, RFC 3810 §5).
+	RouterAlert      bool
+	RouterAlertValue uint16
 	// FirstExt is true until the first IPv6 extension header after an IPv6
 	// header: Hop-by-Hop Options may only stand there (RFC 8200 §4.1).
 	FirstExt bool
@@ -44,6 +50,7 @@ func (c *Context) Reset() {
 	c.Truncated = false
 	c.Depth = 0
 	c.FirstExt = false
+	c.RouterAlert, c.RouterAlertValue = false, 0
 	c.HomeAddress, c.FinalDst = netip.Addr{}, netip.Addr{}
 }
 

@@ -1,6 +1,7 @@
 package ip
 
 import (
+	"encoding/binary"
 	"net/netip"
 	"strconv"
 
@@ -135,6 +136,8 @@ func (o *Options) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error
 	o.ctx.FirstExt = false
 	if o.kind == &destOpts {
 		o.findHomeAddress()
+	} else {
+		o.findRouterAlert()
 	}
 	o.next = o.ctx.Dispatch.ProtoNext(o.NextHeader)
 	if o.badOptions {
@@ -155,6 +158,22 @@ func (o *Options) findHomeAddress() {
 		}
 		if opt.Type == OptHomeAddress && len(opt.Data) == v6AddrLen {
 			o.ctx.HomeAddress = netip.AddrFrom16([16]byte(opt.Data))
+		}
+	}
+}
+
+// findRouterAlert records a Router Alert option (RFC 2711 §2.1) for the
+// protocols that must be sent with one, such as MLD (RFC 2710 §3).
+func (o *Options) findRouterAlert() {
+	it := NewOptionIterator(o.Options)
+	for {
+		opt, done, err := it.Next()
+		if done || err != nil {
+			return
+		}
+		if opt.Type == OptRouterAlert && len(opt.Data) == 2 {
+			o.ctx.RouterAlert = true
+			o.ctx.RouterAlertValue = binary.BigEndian.Uint16(opt.Data)
 		}
 	}
 }

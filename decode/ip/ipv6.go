@@ -117,6 +117,7 @@ func (ip *IPv6) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error {
 	ip.ctx.Src, ip.ctx.Dst = ip.Src, ip.Dst
 	ip.ctx.HopLimit = ip.HopLimit
 	ip.ctx.FinalDst, ip.ctx.HomeAddress = netip.Addr{}, netip.Addr{}
+	ip.ctx.RouterAlert, ip.ctx.RouterAlertValue = false, 0
 	ip.next = ip.ctx.Dispatch.ProtoNext(ip.NextHeader)
 	return nil
 }
