@@ -26,6 +26,7 @@ const (
 	LayerICMPv6
 	LayerPayload
 	LayerNoNext // IPv6 next header 59
+	LayerMLD    // MLDv1 and MLDv2 messages, ICMPv6 types 130-132 and 143
 	LayerND     // Neighbor Discovery, ICMPv6 types 133-137 (decode/nd)
 	// Protocol decoders of the later issues take their numbers after these.
 )
@@ -36,7 +37,8 @@ var layerNames = map[gopacket.LayerType]string{
 	LayerRouting: "IPv6Routing", LayerFragment: "IPv6Fragment", LayerDestOpts: "IPv6DestOpts",
 	LayerUDP: "UDP", LayerTCP: "TCP", LayerICMPv4: "ICMPv4", LayerICMPv6: "ICMPv6",
 	LayerPayload: "Payload", LayerNoNext: "IPv6NoNextHeader",
-	LayerND: "NeighborDiscovery",
+	LayerMLD: "MLD",
+	LayerND:  "NeighborDiscovery",
 }
 
 var registerOnce sync.Once
