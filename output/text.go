@@ -11,15 +11,21 @@ import (
 // AppendSummary appends p's one-line summary, as tshark prints it without
 // -V: number, time, source → destination, protocol, length, info.
 func AppendSummary(dst []byte, p *decode.Packet, c *Clock) []byte {
-	dst = appendPadLeft(dst, strconv.AppendInt(nil, int64(p.Number), 10), 6)
+	// tshark's minimum column widths: number 5 and time 10, right-aligned;
+	// source 12, right-aligned, and destination 12, left-aligned.
+	var tb [64]byte
+	dst = appendPadLeft(dst, strconv.AppendInt(tb[:0], int64(p.Number), 10), 5)
 	dst = append(dst, ' ')
-	var tb [48]byte
-	dst = appendPadLeft(dst, c.Append(tb[:0], p), 11)
+	dst = appendPadLeft(dst, c.Append(tb[:0], p), 10)
 	dst = append(dst, ' ')
 	s := &p.Summary
-	dst = AppendEndpoint(dst, s.Src, s.SrcHW)
+	dst = appendPadLeft(dst, AppendEndpoint(tb[:0], s.Src, s.SrcHW), 12)
 	dst = append(dst, " → "...)
+	start := len(dst)
 	dst = AppendEndpoint(dst, s.Dst, s.DstHW)
+	for i := len(dst) - start; i < 12; i++ {
+		dst = append(dst, ' ')
+	}
 	dst = append(dst, ' ')
 	if s.Protocol != "" {
 		dst = append(dst, s.Protocol...)

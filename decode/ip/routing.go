@@ -154,5 +154,11 @@ func (r *Routing) Dissect(t *dissect.Tree) {
 	t.Pop()
 }
 
-// Summarize implements dissect.Layer.
-func (r *Routing) Summarize(s *dissect.Summary) {}
+// Summarize implements dissect.Layer. Like Wireshark, the Destination
+// column shows where the packet is finally going: the last address of a
+// routing header with segments left (RFC 8200 §4.4).
+func (r *Routing) Summarize(s *dissect.Summary) {
+	if r.ctx.FinalDst.IsValid() && !r.ctx.InError {
+		s.Dst = r.ctx.FinalDst
+	}
+}
