@@ -45,6 +45,7 @@ type UDP struct {
 	Checksum         uint16
 	status           uint8
 	badLength        bool
+	longLength       bool // Length runs past the IP payload, which was captured whole
 	ctx              *dissect.Context
 	next             gopacket.LayerType
 }
@@ -82,6 +83,10 @@ func (u *UDP) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error {
 		u.next = gopacket.LayerTypeZero
 		return nil
 	case end > len(data):
+		// RFC 768: Length counts the header and the data. More than the IP
+		// payload holds is malformed, unless the capture cut the packet
+		// short (or it is the invoking packet an ICMP error quotes).
+		u.longLength = !u.ctx.Truncated && !u.ctx.InError
 		df.SetTruncated()
 		end = len(data)
 	}
@@ -121,6 +126,11 @@ func (u *UDP) Dissect(t *dissect.Tree) {
 		t.Note(dissect.Note{Severity: dissect.Error, Code: "udp.length.bad", Message: "UDP Length " + strconv.Itoa(int(u.Length)) + " is shorter than the 8-byte header", RFC: rfc768, Offset: off + udpLenOffset, Length: 2, Malformed: true})
 		t.Pop()
 		return
+	}
+	if u.longLength {
+		// As Wireshark's "Bad length value N > IP payload length": an
+		// expert error, not a malformed-packet exception.
+		t.Note(dissect.Note{Severity: dissect.Error, Code: "udp.length.bad", Message: "UDP Length " + strconv.Itoa(int(u.Length)) + " is more than the " + strconv.Itoa(udpHeaderLen+len(u.Payload)) + " bytes the IP payload holds", RFC: rfc768, Offset: off + udpLenOffset, Length: 2})
 	}
 	t.Uint(fUDPChecksum, off+udpChecksumOffset, 2, uint64(u.Checksum))
 	t.Uint(fUDPCkStatus, off+udpChecksumOffset, 0, dissect.ChecksumUnverified)
