@@ -8,6 +8,7 @@ import (
 	"github.com/v6scope/v6scope/decode/icmp"
 	"github.com/v6scope/v6scope/decode/ip"
 	"github.com/v6scope/v6scope/decode/link"
+	"github.com/v6scope/v6scope/decode/mld"
 	"github.com/v6scope/v6scope/decode/nd"
 	"github.com/v6scope/v6scope/decode/transport"
 )
@@ -62,6 +63,11 @@ func Register(d *Decoder) {
 		disp.ICMPv6Type[typ] = dissect.LayerND
 	}
 
+	d.add(mld.New(ctx, icmp6))
+	for _, typ := range mld.Types {
+		disp.ICMPv6Type[typ] = dissect.LayerMLD
+	}
+
 	d.add(&payload{})
 }
 
@@ -69,7 +75,7 @@ func Register(d *Decoder) {
 func allFields() []*dissect.FieldInfo {
 	var all []*dissect.FieldInfo
 	for _, l := range [][]*dissect.FieldInfo{
-		coreFields, link.Fields(), ip.Fields(), transport.Fields(), icmp.Fields(), nd.Fields(),
+		coreFields, link.Fields(), ip.Fields(), transport.Fields(), icmp.Fields(), nd.Fields(), mld.Fields(),
 		{dissect.ExpertField, dissect.MalformedField},
 	} {
 		all = append(all, l...)
