@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 // sum16 is RFC 1071's definition, 16 bits at a time, for checking Sum.
@@ -44,5 +45,19 @@ func TestSumMatchesRFC1071(t *testing.T) {
 	}
 	if got, want := Fold(Sum(0xffffffff, big)), sum16(big); got != want {
 		t.Errorf("64 KiB of 0xff after a full running sum: %#04x, want %#04x", got, want)
+	}
+}
+
+func TestTimeFieldWithoutTimestamp(t *testing.T) {
+	info := &FieldInfo{Name: "frame.time_epoch", Kind: EpochTime}
+	var tr Tree
+	tr.Reset(nil)
+	tr.Time(info, time.Time{})
+	if got := tr.Fields[0].Value(); got != "0.000000000" {
+		t.Errorf("zero time prints %q, want 0.000000000 (the epoch)", got)
+	}
+	tr.Time(info, time.Unix(1795534207, 871749885))
+	if got := tr.Fields[1].Value(); got != "1795534207.871749885" {
+		t.Errorf("time prints %q", got)
 	}
 }

@@ -133,7 +133,9 @@ func (t *Tree) Duration(info *FieldInfo, d time.Duration) *Field {
 // Time adds an absolute time field.
 func (t *Tree) Time(info *FieldInfo, v time.Time) *Field {
 	f := t.add(info, 0, 0)
-	f.U = uint64(v.UnixNano())
+	if !v.IsZero() { // a frame with no timestamp (pcapng Simple Packet Block) shows 1970, as in Wireshark
+		f.U = uint64(v.UnixNano())
+	}
 	return f
 }
 
