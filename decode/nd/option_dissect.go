@@ -108,10 +108,24 @@ func isEUI64(o *Option) bool {
 // unknown data when the option is done.
 type optCursor struct {
 	t    *dissect.Tree
-	d    []byte // option data
-	at   int    // frame offset of d
-	pos  int    // next byte of d
-	stop bool   // a field did not fit
+	d    []byte  // option data
+	at   int     // frame offset of d
+	pos  int     // next byte of d
+	stop bool    // a field did not fit
+	buf  *[]byte // where decoded names are written, reused from packet to packet
+}
+
+// text adds a string field: b up to its first NUL, as tshark prints
+// wire text (control characters are the printer's to sanitize).
+func (c *optCursor) text(info *dissect.FieldInfo, at, n int, b []byte) {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
+	if len(b) == 0 {
+		c.t.String(info, at, n, "")
+		return
+	}
+	c.t.Bytes(info, at, n, b)
 }
 
 // take returns the next n bytes and their frame offset, or ok false (and
@@ -167,7 +181,7 @@ func (m *ND) dissectOption(t *dissect.Tree, off int, o *Option) {
 	t.Push(fOpt, at, size).Label = optionLabels[o.Type]
 	t.Uint(fOptType, at+optTypeOffset, 1, uint64(o.Type))
 	t.Uint(fOptLength, at+optLenOffset, 1, uint64(o.Length))
-	c := optCursor{t: t, d: o.Data, at: at + optHeaderLen}
+	c := optCursor{t: t, d: o.Data, at: at + optHeaderLen, buf: &m.names}
 	if !lengthOK(o.Type, int(o.Length)) {
 		m.badLength(t, o, at)
 	}
@@ -291,11 +305,7 @@ func (m *ND) dissectOption(t *dissect.Tree, off int, o *Option) {
 	case OptCaptivePortal:
 		if b, ca, ok := c.take(c.rest()); ok {
 			// The URI, padded with NULs (RFC 8910 §2.3).
-			n := len(b)
-			if i := bytes.IndexByte(b, 0); i >= 0 {
-				n = i
-			}
-			t.Bytes(fCaptivePortal, ca, len(b), b[:n])
+			c.text(fCaptivePortal, ca, len(b), b)
 		}
 	case OptPREF64:
 		if v, ok := c.uint(fPref64Lifetime, 2); ok {
@@ -395,7 +405,7 @@ func dissectCGA(c *optCursor) {
 	}
 	params, pa, _ := c.take(n)
 	c.t.Push(fCGA, pa, n).B = params
-	p := optCursor{t: c.t, d: params, at: pa}
+	p := optCursor{t: c.t, d: params, at: pa, buf: c.buf}
 	p.bytes(fCGAModifier, cgaModifierLen)
 	p.bytes(fCGASubnet, cgaSubnetLen)
 	p.bytes(fCGACount, cgaCountLen)
@@ -411,9 +421,7 @@ func dissectCGA(c *optCursor) {
 		}
 	}
 	c.t.Pop()
-	if pad > 0 {
-		c.none(fOptPadding, int(pad))
-	}
+	c.none(fOptPadding, int(pad)) // shown even when empty, as tshark does
 }
 
 // derLen returns the size of the DER element (tag, length, contents) at
@@ -460,14 +468,12 @@ func dissectTrustAnchor(c *optCursor) {
 		c.bytes(fNameX501, n)
 	case nameTypeFQDN:
 		if b, at, ok := c.take(n); ok {
-			c.t.Bytes(fNameFQDN, at, n, b)
+			c.text(fNameFQDN, at, n, b)
 		}
 	default:
 		c.take(n)
 	}
-	if pad > 0 {
-		c.none(fOptPadding, int(pad))
-	}
+	c.none(fOptPadding, int(pad))
 }
 
 // dissectCertificate adds a Certificate option (RFC 3971 §6.4.4).
