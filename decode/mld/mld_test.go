@@ -100,7 +100,7 @@ var edgeCases = []edgeCase{
 			"icmpv6.mldr.mar.record_type": "1,2,3,4,5,6", "icmpv6.mldr.mar.nb_sources": "1,0,2,0,1,1",
 			"icmpv6.mldr.mar.aux_data_len": "0,0,0,0,0,1", "icmpv6.mldr.mar.auxiliary_data": "deadbeef",
 			"icmpv6.mldr.mar.multicast_address": "ff0e::1,ff0e::2,ff0e::3,ff0e::4,ff0e::5,ff0e::6",
-			"icmpv6.mldr.mar.source_address": sourceA + "," + sourceA + "," + sourceB + "," + sourceB + "," + sourceA}},
+			"icmpv6.mldr.mar.source_address":    sourceA + "," + sourceA + "," + sourceB + "," + sourceB + "," + sourceA}},
 	{name: "MLDv2 Report with no records", h: ip6{dst: "ff02::16"}, msg: report2(0),
 		want: map[string]string{"icmpv6.mldr.nb_mcast_records": "0", "icmpv6.mldr.mar": ""}},
 
