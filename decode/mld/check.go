@@ -63,8 +63,9 @@ func (m *MLD) check(t *dissect.Tree, off int) {
 	}
 	if m.Type == TypeReport && m.Group.IsValid() && m.ctx.Dst.Is6() && m.Group != m.ctx.Dst {
 		// RFC 2710 §8: a Report goes to "the multicast address being
-		// reported".
-		t.Note(dissect.Note{Severity: dissect.Warn, Code: NoteReportDst, Message: "MLDv1 Report for " + m.Group.String() + " is sent to " + m.ctx.Dst.String() + ", not to the address it reports", RFC: "RFC 2710 §8", Offset: off + groupOffset, Length: addrLen})
+		// reported". RFC 3810 §5.2.14 has MLDv2 nodes accept one sent to
+		// any of their own addresses, hence a note, not a warning.
+		t.Note(dissect.Note{Severity: dissect.NoteSev, Code: NoteReportDst, Message: "MLDv1 Report for " + m.Group.String() + " is sent to " + m.ctx.Dst.String() + ", not to the address it reports (an MLDv2 node still accepts it if that is one of its own addresses, RFC 3810 §5.2.14)", RFC: "RFC 2710 §8", Offset: off + groupOffset, Length: addrLen})
 	}
 	if len(m.Additional) > 0 {
 		rfc := rfc2710Other
