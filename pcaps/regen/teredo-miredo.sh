@@ -1,0 +1,369 @@
+#!/usr/bin/env bash
+# Regenerates pcaps/teredo-miredo.pcapng and pcaps/teredo-miredo.expect.json.
+#
+# Records Teredo (RFC 4380, 5991, 6081) as miredo and miredo-server speak
+# it: a Teredo server with two consecutive IPv4 addresses, two clients
+# behind Linux NATs (a cone-like mapping made with SNAT + a port forward,
+# and a port-restricted one made with MASQUERADE), the qualification
+# procedure (RS/RA over UDP 3544 with authentication and origin
+# indication), bubbles, direct IPv6 between the two clients, and a Teredo
+# relay (miredo in relay mode) that connects them to a native IPv6 host.
+#
+# Topology (every name below lives inside namespaces this script creates;
+# nothing is added to, or sent on, the host's own interfaces):
+#
+#   a 192.0.2.10 --[lan-cone]-- natc --+                +-- srv 203.0.113.1+.2
+#   (miredo client,           192.0.2.1 |                |   (miredo-server)
+#    port 40001)        203.0.113.11    |                |   2001:db8:64::1
+#                                       +--[internet]----+
+#   b 198.51.100.10 -[lan-restricted]- natr              +-- rly 203.0.113.33
+#   (miredo client,       198.51.100.1 | 203.0.113.22    |   (miredo relay)
+#    port 40002)                       +-----------------+   2001:db8:64::33
+#                                                             |
+#                  v6h 2001:db8:64::100 --[native-v6]---------+-- srv
+#
+# Each [link] is a bridge in netns v6s-<pid>-sw, where one dumpcap captures
+# all four (pcapng interfaces internet, lan-cone, lan-restricted,
+# native-v6).
+#
+# Usage: sudo pcaps/regen/teredo-miredo.sh [OUTDIR]   (default: pcaps/)
+# Needs: root, iproute2, iptables, dumpcap/editcap/tshark/capinfos,
+# miredo, miredo-server, iputils-ping, go. Takes about 35 s.
+# See pcaps/regen/README.md.
+set -euo pipefail
+
+# Bound the whole run: re-exec under timeout(1) once.
+if [[ -z "${V6S_REGEN_TIMED:-}" ]]; then
+	export V6S_REGEN_TIMED=1
+	exec timeout --kill-after=5 150 bash "$0" "$@"
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+	echo "teredo-miredo.sh: must run as root (network namespaces, NAT, tun, dumpcap)" >&2
+	exit 1
+fi
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+outdir=${1:-$repo/pcaps}
+name=teredo-miredo
+
+# ---- tools: install only what is missing --------------------------------
+need_pkgs=()
+command -v ip >/dev/null || need_pkgs+=(iproute2)
+command -v iptables >/dev/null || need_pkgs+=(iptables)
+command -v dumpcap >/dev/null || need_pkgs+=(tshark)
+command -v editcap >/dev/null || need_pkgs+=(wireshark-common)
+command -v reordercap >/dev/null || need_pkgs+=(wireshark-common)
+command -v capinfos >/dev/null || need_pkgs+=(wireshark-common)
+command -v tshark >/dev/null || need_pkgs+=(tshark)
+command -v miredo >/dev/null || need_pkgs+=(miredo)
+command -v miredo-server >/dev/null || need_pkgs+=(miredo-server)
+command -v ping >/dev/null || need_pkgs+=(iputils-ping)
+if ((${#need_pkgs[@]})); then
+	echo "installing: ${need_pkgs[*]}" >&2
+	echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+command -v go >/dev/null || { echo "teredo-miredo.sh: needs go (to write the expect.json)" >&2; exit 1; }
+
+# miredo opens /dev/net/tun for its tunnel interface. Containers sometimes
+# lack the node; the kernel's tun driver is misc device 10:200.
+if [[ ! -c /dev/net/tun ]]; then
+	mkdir -p /dev/net
+	mknod -m 0666 /dev/net/tun c 10 200
+fi
+
+# ---- names, cleanup -----------------------------------------------------
+tag="v6s-$$"
+NS_SW="$tag-sw" NS_SRV="$tag-srv" NS_NATC="$tag-natc" NS_NATR="$tag-natr"
+NS_A="$tag-a" NS_B="$tag-b" NS_RLY="$tag-rly" NS_V6H="$tag-v6h"
+made_ns=()
+pids=()
+work=$(mktemp -d /tmp/v6s-regen.XXXXXX)
+chmod 0755 "$work" # miredo drops to its own user and reads its config here
+
+cleanup() {
+	local rc=$?
+	set +e
+	for p in "${pids[@]}"; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in "${pids[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	# Anything still running inside our namespaces is ours: end it by pid.
+	for ns in "${made_ns[@]}"; do
+		for p in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -KILL "$p" 2>/dev/null
+		done
+		ip netns del "$ns" 2>/dev/null
+	done
+	if [[ -n ${V6S_KEEP:-} ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+log() { printf '%s %s\n' "$(date +%T.%3N)" "$*" >&2; }
+nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+mkns() {
+	ip netns add "$1"
+	made_ns+=("$1")
+	ip -n "$1" link set lo up
+}
+
+# wait_until SECONDS CMD...: poll CMD every 100 ms, bounded.
+wait_until() {
+	local limit=$1; shift
+	local i n=$((limit * 10))
+	for ((i = 0; i < n; i++)); do
+		if "$@"; then return 0; fi
+		sleep 0.1
+	done
+	log "timed out after ${limit}s waiting for: $*"
+	return 1
+}
+# udp_bound NS PORT: something listens on UDP PORT in NS.
+udp_bound() { [[ -n $(ip netns exec "$1" ss -Hlun "sport = :$2") ]]; }
+# teredo_addr NS: the 2001:0::/32 address on NS's teredo interface.
+teredo_addr() {
+	ip -n "$1" -6 -o addr show dev teredo scope global 2>/dev/null |
+		awk '$4 ~ /^2001:0:/ {sub(/\/.*/, "", $4); print $4; exit}'
+}
+has_teredo_addr() { [[ -n $(teredo_addr "$1") ]]; }
+has_link() { ip -n "$1" link show dev "$2" >/dev/null 2>&1; }
+no_tentative() { [[ -z $(ip -n "$1" -6 addr show tentative) ]]; }
+# ping_ok NS ADDR: one echo answered within 2 s.
+ping_ok() { ip netns exec "$1" ping -6 -c 1 -W 2 -n "$2" >/dev/null 2>&1; }
+
+# ---- addressing ---------------------------------------------------------
+SRV1=203.0.113.1 SRV2=203.0.113.2 # primary and secondary (primary + 1)
+NATC_OUT=203.0.113.11 NATR_OUT=203.0.113.22 RLY4=203.0.113.33
+NATC_IN=192.0.2.1 A4=192.0.2.10
+NATR_IN=198.51.100.1 B4=198.51.100.10
+PORT_A=40001 PORT_A_MAPPED=61001 # natc maps 192.0.2.10:40001 to 203.0.113.11:61001
+PORT_B=40002                       # natr keeps the port (MASQUERADE)
+PORT_RLY=40033
+V6NET=2001:db8:64
+SRV6=$V6NET::1 RLY6=$V6NET::33 V6H=$V6NET::100
+
+# ---- topology -----------------------------------------------------------
+log "building $tag-{sw,srv,natc,natr,a,b,rly,v6h}"
+for ns in "$NS_SW" "$NS_SRV" "$NS_NATC" "$NS_NATR" "$NS_A" "$NS_B" "$NS_RLY" "$NS_V6H"; do
+	mkns "$ns"
+done
+nsx "$NS_SW" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+for br in internet lan-cone lan-restricted native-v6; do
+	ip -n "$NS_SW" link add "$br" type bridge stp_state 0 mcast_snooping 0
+done
+
+# link BRIDGE PORT NS IFNAME MAC: a veth born inside the namespaces (never
+# in the host's), one end a port of BRIDGE, the other IFNAME in NS.
+link() {
+	ip -n "$NS_SW" link add "$2" type veth peer name "$4" netns "$3"
+	ip -n "$NS_SW" link set "$2" master "$1" up
+	ip -n "$3" link set "$4" address "$5"
+}
+link internet i-srv "$NS_SRV" eth0 02:76:36:54:00:01
+link internet i-natc "$NS_NATC" eth0 02:76:36:54:00:11
+link internet i-natr "$NS_NATR" eth0 02:76:36:54:00:22
+link internet i-rly "$NS_RLY" eth0 02:76:36:54:00:33
+link lan-cone c-natc "$NS_NATC" eth1 02:76:36:54:01:01
+link lan-cone c-a "$NS_A" eth0 02:76:36:54:01:0a
+link lan-restricted r-natr "$NS_NATR" eth1 02:76:36:54:02:01
+link lan-restricted r-b "$NS_B" eth0 02:76:36:54:02:0b
+link native-v6 n-srv "$NS_SRV" eth1 02:76:36:54:64:01
+link native-v6 n-rly "$NS_RLY" eth1 02:76:36:54:64:33
+link native-v6 n-v6h "$NS_V6H" eth0 02:76:36:54:64:64
+for br in internet lan-cone lan-restricted native-v6; do
+	ip -n "$NS_SW" link set "$br" up
+done
+
+# IPv4-only interfaces stay silent in IPv6 (no DAD, MLD or RS noise); the
+# tunnel interfaces miredo creates keep IPv6 (default.disable_ipv6=0).
+v4only() { nsx "$1" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1"; }
+v4up() { ip -n "$1" addr add "$3" dev "$2"; ip -n "$1" link set "$2" up; }
+
+v4only "$NS_SRV" eth0
+v4up "$NS_SRV" eth0 "$SRV1/24"
+ip -n "$NS_SRV" addr add "$SRV2/24" dev eth0
+
+for nat in "$NS_NATC:$NATC_OUT:$NATC_IN" "$NS_NATR:$NATR_OUT:$NATR_IN"; do
+	IFS=: read -r ns out in <<<"$nat"
+	v4only "$ns" eth0
+	v4only "$ns" eth1
+	v4up "$ns" eth0 "$out/24"
+	v4up "$ns" eth1 "$in/24"
+	nsx "$ns" sysctl -qw net.ipv4.ip_forward=1
+	# Like a home router: nothing answers on the outside (no ICMP port
+	# unreachable for unsolicited UDP); it is dropped silently.
+	nsx "$ns" iptables -A INPUT -i eth0 -j DROP
+done
+# natc: cone-like. Every datagram from a's port 40001 leaves from
+# 203.0.113.11:61001 whatever its destination (endpoint-independent
+# mapping), and a port forward sends anything arriving on 61001 back to a,
+# from anyone (endpoint-independent filtering): a full-cone mapping.
+nsx "$NS_NATC" iptables -t nat -A POSTROUTING -o eth0 -s "$A4" -p udp --sport "$PORT_A" \
+	-j SNAT --to-source "$NATC_OUT:$PORT_A_MAPPED"
+nsx "$NS_NATC" iptables -t nat -A PREROUTING -i eth0 -p udp --dport "$PORT_A_MAPPED" \
+	-j DNAT --to-destination "$A4:$PORT_A"
+# natr: port-restricted. MASQUERADE keeps b's source port for every
+# destination (endpoint-independent mapping), but conntrack lets in only
+# replies from the exact address and port b sent to (address-and-port-
+# dependent filtering).
+nsx "$NS_NATR" iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE
+
+v4only "$NS_A" eth0
+v4up "$NS_A" eth0 "$A4/24"
+ip -n "$NS_A" route add default via "$NATC_IN"
+v4only "$NS_B" eth0
+v4up "$NS_B" eth0 "$B4/24"
+ip -n "$NS_B" route add default via "$NATR_IN"
+
+v4only "$NS_RLY" eth0
+v4up "$NS_RLY" eth0 "$RLY4/24"
+
+# Native IPv6 link: srv (the server forwards its clients' ICMPv6 to
+# native destinations), rly (routes 2001::/32 into its tunnel) and v6h.
+# It settles (DAD, MLD) before the capture starts.
+for n in "$NS_SRV:eth1:$SRV6" "$NS_RLY:eth1:$RLY6" "$NS_V6H:eth0:$V6H"; do
+	ns=${n%%:*} rest=${n#*:}
+	ifc=${rest%%:*} addr=${rest#*:}
+	nsx "$ns" sysctl -qw "net.ipv6.conf.$ifc.accept_ra=0" "net.ipv6.conf.$ifc.router_solicitations=0"
+	ip -n "$ns" -6 addr add "$addr/64" dev "$ifc" nodad
+	ip -n "$ns" link set "$ifc" up
+done
+nsx "$NS_RLY" sysctl -qw net.ipv6.conf.all.forwarding=1
+ip -n "$NS_V6H" -6 route add 2001::/32 via "$RLY6"
+for ns in "$NS_SRV" "$NS_RLY" "$NS_V6H"; do wait_until 5 no_tentative "$ns"; done
+sleep 1 # let the MLD reports of the native link go by
+
+# ---- capture ------------------------------------------------------------
+raw="$work/raw.pcapng"
+# Background jobs run `ip netns exec` directly (not via nsx): $! must be
+# the daemon itself, so that kill reaches it.
+ip netns exec "$NS_SW" dumpcap -q -i internet -i lan-cone -i lan-restricted -i native-v6 \
+	-w "$raw" -a duration:100 2>"$work/dumpcap.err" &
+dumpcap_pid=$!
+pids+=("$dumpcap_pid")
+wait_until 10 grep -q 'Capturing on' "$work/dumpcap.err" || { cat "$work/dumpcap.err" >&2; exit 1; }
+sleep 0.5
+
+# ---- Teredo server ------------------------------------------------------
+cat >"$work/server.conf" <<EOF
+ServerBindAddress $SRV1
+EOF
+log "miredo-server on $SRV1 + $SRV2"
+ip netns exec "$NS_SRV" miredo-server -f -c "$work/server.conf" -p "$work/server.pid" \
+	>"$work/server.log" 2>&1 &
+pids+=("$!")
+wait_until 10 udp_bound "$NS_SRV" 3544
+
+# ---- Teredo relay -------------------------------------------------------
+cat >"$work/relay.conf" <<EOF
+RelayType relay
+InterfaceName teredo
+BindAddress $RLY4
+BindPort $PORT_RLY
+EOF
+log "miredo relay on $RLY4:$PORT_RLY"
+ip netns exec "$NS_RLY" miredo -f -c "$work/relay.conf" -p "$work/relay.pid" \
+	>"$work/relay.log" 2>&1 &
+pids+=("$!")
+wait_until 10 has_link "$NS_RLY" teredo
+
+# ---- Teredo clients: qualification --------------------------------------
+client() { # NS NODE PORT
+	cat >"$work/$2.conf" <<EOF
+RelayType client
+InterfaceName teredo
+ServerAddress $SRV1
+BindPort $3
+EOF
+	ip netns exec "$1" miredo -f -c "$work/$2.conf" -p "$work/$2.pid" \
+		>"$work/$2.log" 2>&1 &
+	pids+=("$!")
+}
+log "client a (behind natc, cone-like) qualifies"
+client "$NS_A" a "$PORT_A"
+wait_until 20 has_teredo_addr "$NS_A"
+TA=$(teredo_addr "$NS_A")
+log "a: $TA"
+log "client b (behind natr, port-restricted) qualifies"
+client "$NS_B" b "$PORT_B"
+wait_until 20 has_teredo_addr "$NS_B"
+TB=$(teredo_addr "$NS_B")
+log "b: $TB"
+sleep 0.5
+
+# ---- client to client: bubbles, then direct echo ------------------------
+log "a -> b: ping6 $TB"
+wait_until 15 ping_ok "$NS_A" "$TB"
+nsx "$NS_A" ping -6 -c 2 -i 0.3 -W 2 -n "$TB" >/dev/null
+log "b -> a: ping6 $TA"
+nsx "$NS_B" ping -6 -c 2 -i 0.3 -W 2 -n "$TA" >/dev/null
+
+# ---- via the relay: a and b reach the native host -----------------------
+log "a -> v6h via relay"
+wait_until 15 ping_ok "$NS_A" "$V6H"
+log "b -> v6h via relay"
+wait_until 15 ping_ok "$NS_B" "$V6H"
+sleep 0.5
+
+# ---- facts for the expect.json ------------------------------------------
+facts="$work/facts"
+mkdir -p "$facts"
+printf 'a client %s teredo\nb client %s teredo\nrly relay %s teredo\nv6h host %s eth0\n' \
+	"$NS_A" "$NS_B" "$NS_RLY" "$NS_V6H" >"$facts/nodes"
+for nd in "a:$NS_A:teredo" "b:$NS_B:teredo" "rly:$NS_RLY:teredo" "v6h:$NS_V6H:eth0"; do
+	IFS=: read -r node ns ifc <<<"$nd"
+	ip -n "$ns" -j link show dev "$ifc" >"$facts/$node.link.json"
+	ip -n "$ns" -j -6 addr show dev "$ifc" >"$facts/$node.addr.json"
+	ip -n "$ns" -j -6 neigh show dev "$ifc" >"$facts/$node.neigh.json"
+	ip -n "$ns" -j -6 route show dev "$ifc" >"$facts/$node.route.json"
+	nsx "$ns" sysctl -n "net.ipv6.conf.$ifc.mtu" >"$facts/$node.mtu6"
+done
+# Both clients qualified (the script stops above otherwise). NAT is the
+# NAT this script built in front of each; miredo never tests for it.
+printf 'a %s cone %s %s QUALIFIED\nb %s restricted %s %s QUALIFIED\n' \
+	"$TA" "$A4" "$PORT_A" "$TB" "$B4" "$PORT_B" >"$facts/teredo"
+printf '%s %s\n' "$SRV1" srv "$SRV2" srv-secondary "$NATC_OUT" natc "$NATR_OUT" natr \
+	"$RLY4" rly "$A4" a "$B4" b "$TA" a "$TB" b "$V6H" v6h >"$facts/names"
+# The NATs' connection tracking tables at the end (kept with V6S_KEEP=1).
+for ns in "$NS_NATC" "$NS_NATR"; do
+	nsx "$ns" cat /proc/net/nf_conntrack >"$work/${ns#"$tag-"}.conntrack" 2>/dev/null || true
+done
+
+# dumpcap gets packets a block at a time and drops an unfinished block on
+# SIGTERM: give the last frames time to reach the file.
+sleep 1.5
+log "stop capture"
+kill -TERM "$dumpcap_pid" # not INT: background jobs start with SIGINT ignored
+wait "$dumpcap_pid" 2>/dev/null || true
+
+# ---- time order, comment, expect.json -----------------------------------
+# dumpcap writes each interface's packets in batches: put the four links'
+# frames in timestamp order so frame numbers follow the story.
+reordercap "$raw" "$work/sorted.pcapng" >/dev/null
+miredo_version=$(miredo -V 2>/dev/null | awk 'NR == 1 {print $NF}')
+comment="v6scope teredo-miredo: Teredo (RFC 4380) with miredo $miredo_version and miredo-server in Linux $(uname -r) network namespaces, \
+4 links captured at once (pcapng interfaces internet, lan-cone, lan-restricted, native-v6; a packet crossing a NAT appears once per link). \
+Server srv $SRV1 (primary) + $SRV2 (secondary, never used: miredo sends only the restricted-form RS, no cone test). \
+Client a $A4:$PORT_A behind natc, a cone-like NAT (SNAT to $NATC_OUT:$PORT_A_MAPPED + port forward), qualifies as $TA. \
+Client b $B4:$PORT_B behind natr, a port-restricted NAT (MASQUERADE keeps the port, $NATR_OUT), qualifies as $TB. \
+Qualification: RS with authentication nonce, RA with nonce and origin indication. \
+a pings b: direct bubble (dropped by natr), indirect bubble via the server, b's direct bubble, then direct echo; b pings a. \
+Relay rly $RLY4:$PORT_RLY (miredo relay, native side $RLY6) carries a's and b's pings to native host v6h $V6H: \
+connectivity test via the server, relay bubble via the server, client bubble to the relay, echo via the relay. \
+Teredo on ports other than 3544: tshark -o teredo.heuristic_teredo:TRUE. Regenerate with pcaps/regen/teredo-miredo.sh."
+mkdir -p "$outdir"
+editcap --capture-comment "$comment" "$work/sorted.pcapng" "$work/$name.pcapng"
+cp "$work/$name.pcapng" "$outdir/$name.pcapng"
+(cd "$repo" && go run ./pcaps/regen/expectgen -scenario teredo -pcap "$outdir/$name.pcapng" -facts "$facts" \
+	-generator "pcaps/regen/teredo-miredo.sh" -markdown -o "$outdir/$name.expect.json")
+log "wrote $outdir/$name.pcapng ($(stat -c %s "$outdir/$name.pcapng") bytes) and $name.expect.json"
+log "a=$TA b=$TB"
