@@ -122,6 +122,7 @@ func syntheticFrames() map[string][]byte {
 		"ra-capport":  nd255(ll, all, 134, raBody(0, 0, 0, 0, 0, opt(37, []byte("https://portal.example/api")...))),
 		"ra-pref64":   nd255(ll, all, 134, raBody(0, 0, 0, 0, 0, opt(38, cat(u16(600<<3|0), addr("64:ff9b::")[:12])...), opt(38, cat(u16(8<<3|5), addr("2001:db8::")[:12])...), opt(38, cat(u16(1<<3|2), addr("2001:db8:1:2::")[:12])...))),
 		"ra-unknown":  nd255(ll, all, 134, raBody(0, 0, 0, 0, 0, opt(200, 1, 2, 3, 4, 5, 6), opt(21, make([]byte, 22)...))),
+		"ra-shortpfx": nd255(ll, all, 134, raBody(0, 0, 0, 0, 0, rawOpt(3, 3, cat([]byte{64, 0xc0}, u32(10), u32(5), make([]byte, 14))...), mtuOpt(1500))),
 		"ra-longmtu":  nd255(ll, all, 134, raBody(0, 0, 0, 0, 0, rawOpt(5, 2, cat(u16(0), u32(9000), make([]byte, 8))...))),
 		"ns":          nd255(ll, "ff02::1:ff00:2", 135, nsBody(ll2, sllao(mac1))),
 		"ns-dad":      nd255("::", "ff02::1:ff00:2", 135, nsBody(ll2, opt(14, 1, 2, 3, 4, 5, 6))),
