@@ -179,7 +179,27 @@ func (d *Decoder) Decode(f *capture.Frame, p *Packet) {
 			break
 		}
 	}
+	if !d.NoSummary {
+		for _, typ := range p.Layers {
+			if a, ok := d.layer(typ).(dissect.Annotator); ok {
+				a.Annotate(&p.Summary)
+			}
+		}
+	}
 	d.protocols(p)
+}
+
+// SetHeuristic turns the heuristic dissector named name ("teredo") on or
+// off, as tshark's --enable-heuristic and --disable-heuristic do, and
+// reports whether there is one by that name.
+func (d *Decoder) SetHeuristic(name string, on bool) bool {
+	found := false
+	for i := range d.ctx.Dispatch.UDPHeuristic {
+		if h := &d.ctx.Dispatch.UDPHeuristic[i]; h.Name == name {
+			h.Enabled, found = on, true
+		}
+	}
+	return found
 }
 
 func (d *Decoder) decodeError(t *dissect.Tree, typ gopacket.LayerType, data []byte, err error) {

@@ -10,7 +10,9 @@ import (
 	"github.com/v6scope/v6scope/decode/link"
 	"github.com/v6scope/v6scope/decode/mld"
 	"github.com/v6scope/v6scope/decode/nd"
+	"github.com/v6scope/v6scope/decode/teredo"
 	"github.com/v6scope/v6scope/decode/transport"
+	"github.com/v6scope/v6scope/decode/tunnel"
 )
 
 // Register plugs every dissector into d: it creates the layers, and fills
@@ -47,7 +49,8 @@ func Register(d *Decoder) {
 	disp.IPProto[ip.ProtoIPv4] = dissect.LayerIPv4
 	disp.IPProto[ip.ProtoIPv6] = dissect.LayerIPv6
 
-	d.add(transport.NewUDP(ctx))
+	udp := transport.NewUDP(ctx)
+	d.add(udp)
 	d.add(&transport.TCP{})
 	disp.IPProto[ip.ProtoUDP] = dissect.LayerUDP
 	disp.IPProto[ip.ProtoTCP] = dissect.LayerTCP
@@ -68,6 +71,14 @@ func Register(d *Decoder) {
 		disp.ICMPv6Type[typ] = dissect.LayerMLD
 	}
 
+	// Teredo (RFC 4380) on its server port, and by content on any other.
+	d.add(teredo.New(ctx, udp))
+	disp.UDPPort[teredo.Port] = dissect.LayerTeredo
+	disp.UDPHeuristic = append(disp.UDPHeuristic, dissect.Heuristic{Name: "teredo", Layer: dissect.LayerTeredo, Match: teredo.Match, Enabled: true})
+	// IPv6 in IPv4 or IPv6 (protocol 41): 6in4, 6to4, ISATAP.
+	d.add(tunnel.NewIPinIP(ctx))
+	disp.IPProto[ip.ProtoIPv6] = dissect.LayerIPinIP
+
 	d.add(&payload{})
 }
 
@@ -75,7 +86,7 @@ func Register(d *Decoder) {
 func allFields() []*dissect.FieldInfo {
 	var all []*dissect.FieldInfo
 	for _, l := range [][]*dissect.FieldInfo{
-		coreFields, link.Fields(), ip.Fields(), transport.Fields(), icmp.Fields(), nd.Fields(), mld.Fields(),
+		coreFields, link.Fields(), ip.Fields(), transport.Fields(), icmp.Fields(), nd.Fields(), mld.Fields(), teredo.Fields(), tunnel.Fields(),
 		{dissect.ExpertField, dissect.MalformedField},
 	} {
 		all = append(all, l...)

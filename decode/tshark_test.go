@@ -52,6 +52,7 @@ var decoded = map[string]bool{
 	"eth": true, "ethertype": true, "vlan": true, "sll": true, "null": true,
 	"ip": true, "ipv6": true, "ipv6.hopopts": true, "ipv6.routing": true, "ipv6.fraghdr": true, "ipv6.dstopts": true,
 	"udp": true, "tcp": true, "icmp": true, "icmpv6": true, "data": true,
+	"teredo": true,
 }
 
 // comparable reports whether tshark's protocol chain for a frame stays
@@ -84,6 +85,11 @@ func comparable(protocols string) bool {
 	return true
 }
 
+// teredoHeuristic turns on tshark's Teredo heuristic, which v6scope has on
+// by default (docs/teredo.md): Teredo between a client and a relay or peer
+// runs on neither side's port 3544.
+var teredoHeuristic = []string{"-o", "teredo.heuristic_teredo:TRUE"}
+
 // reassembled marks frames where tshark reassembled IP fragments and
 // decoded the whole packet; v6scope does not reassemble, so it shows the
 // last fragment's own bytes as data (docs/differences.md).
@@ -100,11 +106,11 @@ func TestFieldsMatchTshark(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
-			want, err := tsharkdiff.Tshark(ctx, file, headerFields)
+			want, err := tsharkdiff.Tshark(ctx, file, headerFields, teredoHeuristic...)
 			if want == nil {
 				t.Skipf("tshark cannot read it: %v", err)
 			}
-			skip, err := tsharkdiff.Tshark(ctx, file, append([]string{"frame.protocols", "icmpv6.type"}, reassembled...))
+			skip, err := tsharkdiff.Tshark(ctx, file, append([]string{"frame.protocols", "icmpv6.type"}, reassembled...), teredoHeuristic...)
 			if skip == nil {
 				t.Fatalf("tshark: %v", err)
 			}

@@ -62,6 +62,33 @@ type Dispatch struct {
 	IPProto    [256]gopacket.LayerType
 	UDPPort    map[uint16]gopacket.LayerType
 	ICMPv6Type [256]gopacket.LayerType
+	// UDPHeuristic is tried in order on a UDP payload whose ports name no
+	// layer, as Wireshark's heuristic dissectors are.
+	UDPHeuristic []Heuristic
+}
+
+// Heuristic recognises a protocol by its content rather than by a port.
+// Match gets the captured payload and the length its header announces
+// (more than len(payload) when the capture was cut short).
+type Heuristic struct {
+	Name    string // as tshark names it ("teredo")
+	Layer   gopacket.LayerType
+	Match   func(payload []byte, length int) bool
+	Enabled bool
+}
+
+// UDPNext returns the layer for a UDP datagram: by port (PortNext), else
+// the first enabled heuristic that matches the payload, else LayerPayload.
+func (d *Dispatch) UDPNext(src, dst uint16, payload []byte, length int) gopacket.LayerType {
+	if l := d.PortNext(src, dst); l != LayerPayload {
+		return l
+	}
+	for i := range d.UDPHeuristic {
+		if h := &d.UDPHeuristic[i]; h.Enabled && h.Match(payload, length) {
+			return h.Layer
+		}
+	}
+	return LayerPayload
 }
 
 // NewDispatch returns empty tables.

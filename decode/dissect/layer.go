@@ -23,6 +23,14 @@ type Layer interface {
 	Summarize(s *Summary)
 }
 
+// Annotator is implemented by a layer that labels the whole packet after
+// the layers inside it have written the summary: a Teredo bubble, a
+// qualification Router Solicitation. The decoder calls Annotate once per
+// frame, after every Summarize, for each annotating layer the frame holds.
+type Annotator interface {
+	Annotate(s *Summary)
+}
+
 // Summary is the one-line view of a packet: tshark's Source, Destination,
 // Protocol and Info columns. Layers overwrite what they know, outermost
 // first, so the innermost layer has the last word.

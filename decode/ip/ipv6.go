@@ -7,6 +7,7 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/v6scope/v6scope/decode/dissect"
+	"github.com/v6scope/v6scope/decode/tunnel"
 )
 
 // IPv6 header (RFC 8200 §3):
@@ -146,6 +147,8 @@ func (ip *IPv6) Dissect(t *dissect.Tree) {
 	t.Addr(fIPv6Addr, off+v6SrcOffset, v6AddrLen, ip.Src).Hidden = true
 	t.Addr(fIPv6Dst, off+v6DstOffset, v6AddrLen, ip.Dst)
 	t.Addr(fIPv6Addr, off+v6DstOffset, v6AddrLen, ip.Dst).Hidden = true
+	// What 6to4, Teredo and ISATAP addresses embed, as tshark shows it.
+	tunnel.AddressDetails(t, off+v6SrcOffset, off+v6DstOffset, ip.Src, ip.Dst)
 	if ip.truncated && !ip.ctx.InError {
 		t.Note(dissect.Note{Severity: dissect.Warn, Code: "ipv6.truncated", Message: "capture holds less than the IPv6 Payload Length (packet size limited during capture)", RFC: rfc8200, Offset: off + v6PlenOffset, Length: 2})
 	}

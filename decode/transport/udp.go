@@ -109,7 +109,7 @@ func (u *UDP) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error {
 			}
 		}
 	}
-	u.next = u.ctx.Dispatch.PortNext(u.SrcPort, u.DstPort)
+	u.next = u.ctx.Dispatch.UDPNext(u.SrcPort, u.DstPort, u.Payload, int(u.Length)-udpHeaderLen)
 	return nil
 }
 
