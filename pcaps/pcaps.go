@@ -36,6 +36,8 @@ type (
 	Neighbor     = expect.Neighbor
 	NUDTrace     = expect.NUDTrace
 	TeredoClient = expect.TeredoClient
+	IKESA        = expect.IKESA
+	ChildSA      = expect.ChildSA
 )
 
 // Captures lists the bundled captures' file names, sorted.

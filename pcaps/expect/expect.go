@@ -63,6 +63,49 @@ type Expectation struct {
 	Needs map[string]string `json:"needs,omitempty"`
 	// Teredo describes the Teredo clients in the capture (RFC 4380).
 	Teredo []TeredoClient `json:"teredo,omitempty"`
+	// IKESAs are the IKEv2 SAs in the capture (RFC 7296), in the order
+	// they were created, with the CHILD_SAs each one created.
+	IKESAs []IKESA `json:"ike_sas,omitempty"`
+}
+
+// IKESA is one IKEv2 security association as the daemons reported it.
+type IKESA struct {
+	// Conn is the strongSwan connection name ("psk", "cert", "nat").
+	Conn string `json:"conn"`
+	// Initiator is the node that sent IKE_SA_INIT (or the rekey request).
+	Initiator string `json:"initiator"`
+	// SPIi and SPIr are the SPIs, 16 hex digits as tshark prints
+	// isakmp.ispi and isakmp.rspi.
+	SPIi string `json:"spi_i"`
+	SPIr string `json:"spi_r"`
+	// Origin is "IKE_SA_INIT" or "rekey" (CREATE_CHILD_SA, RFC 7296 §1.3.2).
+	Origin string `json:"origin"`
+	// RekeyOf is the SPIi of the IKE SA this one replaced.
+	RekeyOf string `json:"rekey_of,omitempty"`
+	// FinalState uses v6scope's IKE SA states: ESTABLISHED, DELETED or
+	// FAILED.
+	FinalState string `json:"final_state"`
+	// Ended says how: "rekeyed" (replaced, then deleted), "deleted"
+	// (INFORMATIONAL with Delete), "dpd-timeout" (no answer to dead peer
+	// detection), or "" while established.
+	Ended string `json:"ended,omitempty"`
+	// FirstFrame and LastFrame bound the frames carrying its SPIs.
+	FirstFrame int `json:"first_frame"`
+	LastFrame  int `json:"last_frame"`
+	// Children are the CHILD_SAs created under this IKE SA.
+	Children []ChildSA `json:"children,omitempty"`
+}
+
+// ChildSA is one ESP CHILD_SA pair.
+type ChildSA struct {
+	Name string `json:"name"`
+	// SPIToInitiator and SPIToResponder are the ESP SPIs, 8 hex digits,
+	// of the packets the initiator and the responder receive.
+	SPIToInitiator string `json:"spi_to_initiator"`
+	SPIToResponder string `json:"spi_to_responder"`
+	// FinalState uses v6scope's CHILD_SA states: INSTALLED, REKEYED or
+	// DELETED (INSTALLED also when only a daemon dropped it, silently).
+	FinalState string `json:"final_state"`
 }
 
 // TeredoClient is one Teredo client as it ended the run, with its
@@ -208,6 +251,11 @@ func (e *Expectation) Validate() error {
 			return fmt.Errorf("%w: %s: key frames out of order at %d", ErrInvalid, e.File, k.Frame)
 		}
 		last = k.Frame
+	}
+	for _, s := range e.IKESAs {
+		if s.FirstFrame < 0 || s.LastFrame > e.Frames || s.FirstFrame > s.LastFrame {
+			return fmt.Errorf("%w: %s: IKE SA %s frames %d-%d", ErrInvalid, e.File, s.SPIi, s.FirstFrame, s.LastFrame)
+		}
 	}
 	for _, c := range e.Teredo {
 		for _, f := range c.Frames {

@@ -59,6 +59,7 @@ type scenario struct {
 var scenarios = map[string]scenario{
 	"nd-mld": {counts: countFilters, categories: categories},
 	"teredo": teredoScenario,
+	"ikev2":  ikev2Scenario,
 }
 
 // countFilters are the Neighbor Discovery and MLD scenario's counts.
@@ -338,7 +339,7 @@ func main() {
 	out := flag.String("o", "", "expect.json to write")
 	generator := flag.String("generator", "", "script that made the capture (recorded in the file)")
 	markdown := flag.Bool("markdown", false, "also print the key frames as a Markdown table on stdout")
-	scen := flag.String("scenario", "nd-mld", "count filters and key-frame kinds to use: nd-mld, teredo")
+	scen := flag.String("scenario", "nd-mld", "count filters and key-frame kinds to use: nd-mld, teredo, ikev2")
 	flag.Parse()
 	sc, ok := scenarios[*scen]
 	if *pcap == "" || *facts == "" || *out == "" || !ok {
@@ -481,6 +482,9 @@ func build(pcap, facts, generator string, sc scenario) (*expect.Expectation, err
 		return nil, err
 	}
 	if err := readTeredo(e, facts, g); err != nil {
+		return nil, err
+	}
+	if err := readIKE(e, facts, g); err != nil {
 		return nil, err
 	}
 	return e, nil
