@@ -38,6 +38,10 @@ type (
 	TeredoClient = expect.TeredoClient
 	IKESA        = expect.IKESA
 	ChildSA      = expect.ChildSA
+	MLDState     = expect.MLDState
+	MLDQuerier   = expect.MLDQuerier
+	MLDGroup     = expect.MLDGroup
+	MLDListener  = expect.MLDListener
 )
 
 // Captures lists the bundled captures' file names, sorted.

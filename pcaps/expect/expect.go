@@ -66,6 +66,9 @@ type Expectation struct {
 	// IKESAs are the IKEv2 SAs in the capture (RFC 7296), in the order
 	// they were created, with the CHILD_SAs each one created.
 	IKESAs []IKESA `json:"ike_sas,omitempty"`
+	// MLD is the multicast state at the end of an MLD capture: queriers,
+	// the querier bridges' group databases, the hosts' memberships.
+	MLD *MLDState `json:"mld,omitempty"`
 }
 
 // IKESA is one IKEv2 security association as the daemons reported it.
@@ -186,6 +189,10 @@ type Address struct {
 	// Prefix Information option), "teredo" (2001::/32, from Teredo
 	// qualification) or "static" (configured).
 	Origin string `json:"origin"`
+	// State is the address's DAD state in v6scope's vocabulary where it
+	// is not PREFERRED: TENTATIVE, DUPLICATE (the kernel's dadfailed,
+	// RFC 4862 §5.4.5) or DEPRECATED (preferred lifetime 0).
+	State string `json:"state,omitempty"`
 }
 
 // Neighbor is one neighbor cache entry.
@@ -251,6 +258,9 @@ func (e *Expectation) Validate() error {
 			return fmt.Errorf("%w: %s: key frames out of order at %d", ErrInvalid, e.File, k.Frame)
 		}
 		last = k.Frame
+	}
+	if err := e.validateMLD(); err != nil {
+		return err
 	}
 	for _, s := range e.IKESAs {
 		if s.FirstFrame < 0 || s.LastFrame > e.Frames || s.FirstFrame > s.LastFrame {

@@ -53,6 +53,9 @@ type scenario struct {
 	// needs maps protocols the counts depend on to the issue that brings
 	// their v6scope decoder (see expect.Expectation.Needs).
 	needs map[string]string
+	// extra fill in what only this scenario's facts hold, after the
+	// counts, key frames, hosts and NUD traces.
+	extra []func(e *expect.Expectation, facts string, g *gen) error
 }
 
 // scenarios by -scenario name.
@@ -60,6 +63,9 @@ var scenarios = map[string]scenario{
 	"nd-mld": {counts: countFilters, categories: categories},
 	"teredo": teredoScenario,
 	"ikev2":  ikev2Scenario,
+	// nd-trouble and mld-querier: ndmld.go.
+	"nd-trouble":  ndTroubleScenario,
+	"mld-querier": mldQuerierScenario,
 }
 
 // countFilters are the Neighbor Discovery and MLD scenario's counts.
@@ -209,7 +215,7 @@ var categories = []category{
 	{
 		kind:   "solicited_na",
 		filter: "icmpv6.type==136 && icmpv6.nd.na.flag.s==1",
-		fields: []string{"eth.src", "ipv6.src", "ipv6.dst", "icmpv6.nd.na.target_address", "icmpv6.nd.na.flag.r", "icmpv6.nd.na.flag.o"},
+		fields: []string{"eth.src", "ipv6.src", "ipv6.dst", "icmpv6.nd.na.target_address", "icmpv6.nd.na.flag.r", "icmpv6.nd.na.flag.s", "icmpv6.nd.na.flag.o"},
 		describe: func(g *gen, f map[string]string) string {
 			return fmt.Sprintf("solicited NA from %s (%s) to %s for %s, flags %s", f["ipv6.src"], g.node(f["eth.src"]), f["ipv6.dst"], f["icmpv6.nd.na.target_address"], naFlags(f))
 		},
@@ -217,7 +223,7 @@ var categories = []category{
 	{
 		kind:   "unsolicited_na",
 		filter: "icmpv6.type==136 && icmpv6.nd.na.flag.s==0",
-		fields: []string{"eth.src", "ipv6.src", "ipv6.dst", "icmpv6.nd.na.target_address", "icmpv6.nd.na.flag.r", "icmpv6.nd.na.flag.o"},
+		fields: []string{"eth.src", "ipv6.src", "ipv6.dst", "icmpv6.nd.na.target_address", "icmpv6.nd.na.flag.r", "icmpv6.nd.na.flag.s", "icmpv6.nd.na.flag.o"},
 		describe: func(g *gen, f map[string]string) string {
 			return fmt.Sprintf("unsolicited NA from %s (%s) to %s for %s, flags %s", f["ipv6.src"], g.node(f["eth.src"]), f["ipv6.dst"], f["icmpv6.nd.na.target_address"], naFlags(f))
 		},
@@ -480,6 +486,11 @@ func build(pcap, facts, generator string, sc scenario) (*expect.Expectation, err
 
 	if err := readNUD(e, facts, g); err != nil {
 		return nil, err
+	}
+	for _, f := range sc.extra {
+		if err := f(e, facts, g); err != nil {
+			return nil, err
+		}
 	}
 	if err := readTeredo(e, facts, g); err != nil {
 		return nil, err
