@@ -199,7 +199,6 @@ func (p *Teredo) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error 
 		if len(data) < authFixedLen {
 			return p.cut(data, "authentication indicator", df)
 		}
-		p.HasAuth = true
 		p.IDLen, p.AuLen = data[authIDLenOff], data[authAuLenOff]
 		idEnd := authFixedLen + int(p.IDLen)
 		auEnd := idEnd + int(p.AuLen)
@@ -207,6 +206,7 @@ func (p *Teredo) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error 
 		if len(data) < end {
 			return p.cut(data, "authentication indicator", df)
 		}
+		p.HasAuth = true
 		p.ClientID = data[authFixedLen:idEnd]
 		p.AuthValue = data[idEnd:auEnd]
 		p.Nonce = data[auEnd : auEnd+nonceLen]
@@ -390,7 +390,9 @@ func (p *Teredo) notes(t *dissect.Tree, off int) {
 		if p.HasOrigin {
 			where = "the origin indication"
 		}
-		t.Note(dissect.Note{Severity: dissect.Warn, Code: "teredo.mapping_mismatch", Message: "Teredo source " + p.innerSrc.String() + " maps to " + netip.AddrPortFrom(ta.Client, ta.Port).String() + ", but " + where + " is " + netip.AddrPortFrom(from, port).String() + "; a Teredo peer drops such packets", RFC: rfcReceive, Offset: inner + v6SrcOff, Length: 16})
+		// A note, not a warning: captured on the client's side of its NAT,
+		// every packet a client sends looks like this.
+		t.Note(dissect.Note{Severity: dissect.NoteSev, Code: "teredo.mapping_mismatch", Message: "Teredo source " + p.innerSrc.String() + " maps to " + netip.AddrPortFrom(ta.Client, ta.Port).String() + ", but " + where + " is " + netip.AddrPortFrom(from, port).String() + ": a Teredo peer receiving it so drops it (expected only on the client's side of its NAT)", RFC: rfcReceive, Offset: inner + v6SrcOff, Length: 16})
 	}
 	if server, bad := p.OriginNotFromServer(); bad {
 		t.Note(dissect.Note{Severity: dissect.Warn, Code: "teredo.origin_not_server", Message: "origin indication sent by " + netip.AddrPortFrom(p.outerSrc, p.srcPort).String() + ", not by the client's server " + netip.AddrPortFrom(server, Port).String() + " named in " + p.innerDst.String(), RFC: rfcReceive, Offset: off, Length: len(p.Contents)})
