@@ -183,13 +183,13 @@ var edgeCases = []edgeCase{
 		notes: []string{"teredo.origin_not_server"},
 	},
 	{
-		name:  "direct IPv6 connectivity test",
-		frame: udp4("10.0.0.2", 3797, server, 3544, echo(client, native)),
+		name:     "direct IPv6 connectivity test",
+		frame:    udp4("10.0.0.2", 3797, server, 3544, echo(client, native)),
 		protocol: "Teredo", info: "Direct IPv6 Connectivity Test id=0x28f0, seq=45679",
 	},
 	{
-		name:  "echo request to a peer is no connectivity test",
-		frame: udp4(peerMapped, peerPort, mapped, 40000, echo(peer, client)),
+		name:     "echo request to a peer is no connectivity test",
+		frame:    udp4(peerMapped, peerPort, mapped, 40000, echo(peer, client)),
 		protocol: "ICMPv6", info: "Echo (ping) request",
 	},
 	{
