@@ -128,3 +128,18 @@ func (d *Dispatch) PortNext(src, dst uint16) gopacket.LayerType {
 	}
 	return LayerPayload
 }
+
+// PseudoAddrs returns the source and destination an upper-layer checksum
+// covers: the IPv6 header's, except that a routing header's final
+// destination replaces the destination (RFC 8200 §8.1) and a Home Address
+// option's address replaces the source (RFC 6275 §6.3).
+func (c *Context) PseudoAddrs() (src, dst netip.Addr) {
+	src, dst = c.Src, c.Dst
+	if c.HomeAddress.IsValid() {
+		src = c.HomeAddress
+	}
+	if c.FinalDst.IsValid() {
+		dst = c.FinalDst
+	}
+	return src, dst
+}

@@ -209,11 +209,8 @@ func (m *ICMPv6) verify(data []byte) uint8 {
 	if !m.ctx.Src.Is6() || m.ctx.InError || m.ctx.Truncated {
 		return dissect.ChecksumUnverified
 	}
-	dst := m.ctx.Dst
-	if m.ctx.FinalDst.IsValid() {
-		dst = m.ctx.FinalDst
-	}
-	sum := dissect.PseudoHeader(m.ctx.Src, dst, protoICMPv6, len(data))
+	src, dst := m.ctx.PseudoAddrs()
+	sum := dissect.PseudoHeader(src, dst, protoICMPv6, len(data))
 	if dissect.Fold(dissect.Sum(sum, data)) == 0 {
 		return dissect.ChecksumGood
 	}

@@ -262,15 +262,15 @@ func dissectOptions(t *dissect.Tree, b []byte, off int) {
 		}
 		at := off + o.Offset
 		t.Push(fOpt, at, o.Len).Label = optionLabel(o.Type)
-		addOptionType(t, at, o.Type)
 		if o.Type == OptPad1 {
+			// One byte, no length: only its type is shown, as Wireshark
+			// does, and the walk goes on with the next byte (RFC 8200 §4.2).
+			t.Uint(fOptType, at, 1, OptPad1)
 			t.Add(fOptPad1, at, 1)
-			// Its neighbours' boundaries are in doubt: stop walking here,
-			// as Wireshark does; the header length still finds the next
-			// header.
 			t.Pop()
-			return
+			continue
 		}
+		addOptionType(t, at, o.Type)
 		t.Uint(fOptLen, at+optLenOffset, 1, uint64(len(o.Data)))
 		data := at + optHeaderLen
 		if !sizeOK(o) {

@@ -93,15 +93,12 @@ func (u *UDP) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error {
 	u.Contents, u.Payload = data[:udpHeaderLen], data[udpHeaderLen:end]
 	u.status = dissect.ChecksumUnverified
 	if end == int(u.Length) && u.ctx.Src.IsValid() && !u.ctx.InError {
-		dst := u.ctx.Dst
-		if u.ctx.FinalDst.IsValid() {
-			dst = u.ctx.FinalDst
-		}
+		src, dst := u.ctx.PseudoAddrs()
 		switch {
 		case u.Checksum == 0 && u.ctx.Src.Is4():
 			// RFC 768: zero means the sender computed none.
 		default:
-			sum := dissect.PseudoHeader(u.ctx.Src, dst, protoUDP, end)
+			sum := dissect.PseudoHeader(src, dst, protoUDP, end)
 			if dissect.Fold(dissect.Sum(sum, data[:end])) == 0 {
 				u.status = dissect.ChecksumGood
 			} else {
