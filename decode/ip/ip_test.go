@@ -124,8 +124,8 @@ func TestEdgeCases(t *testing.T) {
 			absent: []string{"udp"},
 		},
 		{
-			name:   "Pad1",
-			data:   decodetest.IPv6(src, dst, 0, 64, cat(ext(17, 0x00, 0x01, 0x02, 0, 0, 0), udp)),
+			name: "Pad1",
+			data: decodetest.IPv6(src, dst, 0, 64, cat(ext(17, 0x00, 0x01, 0x02, 0, 0, 0), udp)),
 			// Pad1, PadN with 2 bytes, Pad1: the walk goes on after a Pad1,
 			// as tshark's does (pcaps/mld-querier.pcapng has RA, Pad1, Pad1).
 			fields: map[string]string{"ipv6.opt.type": "0x00,0x01,0x00", "ipv6.opt.padn": "0000", "ipv6.opt.type.action": "0"},
