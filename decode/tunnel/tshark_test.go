@@ -9,8 +9,8 @@ import (
 
 	"github.com/v6scope/v6scope/capture"
 	"github.com/v6scope/v6scope/decode"
-	"github.com/v6scope/v6scope/internal/tsharkdiff"
 	dt "github.com/v6scope/v6scope/internal/decodetest"
+	"github.com/v6scope/v6scope/internal/tsharkdiff"
 	"github.com/v6scope/v6scope/output"
 )
 
