@@ -28,6 +28,7 @@ type readOptions struct {
 	eopts    []string
 	explain  bool
 	noNames  bool
+	teredo   bool
 	interval time.Duration
 }
 
@@ -72,6 +73,7 @@ docs/filters.md and docs/json.md.`,
 	f.StringArrayVarP(&o.eopts, "fields-option", "E", nil, "with -T fields: header=y|n, separator=/t|/s|C, occurrence=f|l|a, aggregator=,|/s|C, quote=d|s|n")
 	f.BoolVar(&o.explain, "explain", false, "with -V, explain every field with its RFC section")
 	f.BoolVarP(&o.noNames, "no-resolve", "n", false, "accepted for tshark compatibility: v6scope never resolves names")
+	f.BoolVar(&o.teredo, "teredo-heuristic", true, "find Teredo on any UDP port by its content, not only on port 3544 (tshark: -o teredo.heuristic_teredo:TRUE); =false to turn off")
 	return cmd
 }
 
@@ -180,6 +182,7 @@ func (e *env) print(r *capture.Reader, s *sink, o *readOptions) error {
 	w := bufio.NewWriterSize(e.stdout, 256<<10)
 	d := decode.New()
 	d.NoSummary = s.format == "fields"
+	d.SetHeuristic("teredo", o.teredo)
 	d.InterfaceName = func(i int) string {
 		if ifs := r.Interfaces(); i < len(ifs) {
 			return ifs[i].Name
