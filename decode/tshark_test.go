@@ -46,7 +46,7 @@ var headerFields = []string{
 // v6scope decodes so far. A frame is compared with tshark only when every
 // protocol in tshark's frame.protocols, up to the last one of these, is one
 // of these: otherwise tshark went through an encapsulation v6scope does not
-// decode yet (Teredo, AYIYA, AH, PPPoE, Cisco ISL, GTP, …) and found headers
+// decode yet (AYIYA, AH, PPPoE, Cisco ISL, GTP, …) and found headers
 // inside that v6scope shows as data. The set grows as decoders land.
 var decoded = map[string]bool{
 	"eth": true, "ethertype": true, "vlan": true, "sll": true, "null": true,
