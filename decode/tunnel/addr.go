@@ -27,10 +27,10 @@ const (
 // §4 makes the A bits random and keeps U and G zero).
 const (
 	FlagCone     = 0x8000 // C: the client is behind a cone NAT (RFC 4380 §4)
-	FlagReserved = 0x4000 // R: reserved, zero (RFC 5991 §4)
-	FlagsRandom  = 0x3cff // the twelve A bits, random (RFC 5991 §4)
-	FlagU        = 0x0200 // Universal/Local, zero (RFC 5991 §4)
-	FlagG        = 0x0100 // Individual/Group, zero (RFC 5991 §4)
+	FlagReserved = 0x4000 // R: reserved, zero (RFC 5991)
+	FlagsRandom  = 0x3cff // the twelve A bits, random (RFC 5991)
+	FlagU        = 0x0200 // Universal/Local, zero (RFC 5991)
+	FlagG        = 0x0100 // Individual/Group, zero (RFC 5991)
 )
 
 // TeredoPrefix is the Teredo service prefix 2001::/32 (RFC 4380 §2.6).
@@ -110,7 +110,7 @@ func ParseISATAP(a netip.Addr) (v4 netip.Addr, ok bool) {
 
 const (
 	rfc4380Addr = "RFC 4380 §4"
-	rfc5991     = "RFC 5991 §4"
+	rfc5991     = "RFC 5991"
 	rfc3056     = "RFC 3056 §2"
 	rfc5214     = "RFC 5214 §6.1"
 )
