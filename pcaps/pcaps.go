@@ -42,6 +42,7 @@ type (
 	MLDQuerier   = expect.MLDQuerier
 	MLDGroup     = expect.MLDGroup
 	MLDListener  = expect.MLDListener
+	Part         = expect.Part
 )
 
 // Captures lists the bundled captures' file names, sorted.

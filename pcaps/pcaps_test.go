@@ -161,6 +161,9 @@ func TestParseRejects(t *testing.T) {
 		{"no frames", `{"file":"x.pcapng","frames":0,"counts":{"ipv6":0}}`},
 		{"count above frames", `{"file":"x.pcapng","frames":1,"counts":{"ipv6":2}}`},
 		{"key frame out of range", `{"file":"x.pcapng","frames":1,"counts":{"ipv6":1},"key_frames":[{"frame":2,"kind":"rs","what":"","filter":"icmpv6.type==133"}]}`},
+		{"parts short of the frames", `{"file":"x.pcapng","frames":2,"counts":{"ipv6":1},"parts":[{"name":"a","file":"a.pcapng","generator":"","description":"","interfaces":["a/eth0"],"frames":1,"first_frame":1,"last_frame":1,"counts":{"ipv6":1}}]}`},
+		{"parts short of a count", `{"file":"x.pcapng","frames":1,"counts":{"ipv6":1},"parts":[{"name":"a","file":"a.pcapng","generator":"","description":"","interfaces":["a/eth0"],"frames":1,"first_frame":1,"last_frame":1}]}`},
+		{"part count not in counts", `{"file":"x.pcapng","frames":1,"counts":{"ipv6":1},"parts":[{"name":"a","file":"a.pcapng","generator":"","description":"","interfaces":["a/eth0"],"frames":1,"first_frame":1,"last_frame":1,"counts":{"ipv6":1,"udp":1}}]}`},
 		{"bad address", `{"file":"x.pcapng","frames":1,"counts":{"ipv6":1},"neighbors":[{"node":"a","interface":"eth0","target":"fe80::zz","final_state":"STALE"}]}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

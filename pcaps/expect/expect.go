@@ -69,6 +69,37 @@ type Expectation struct {
 	// MLD is the multicast state at the end of an MLD capture: queriers,
 	// the querier bridges' group databases, the hosts' memberships.
 	MLD *MLDState `json:"mld,omitempty"`
+	// Parts are the captures a mixed capture was merged from, one per
+	// scenario that ran side by side with the others. Every frame belongs
+	// to exactly one part, so the parts' frames and counts add up to the
+	// capture's. Node names in Hosts, Neighbors, NUD, Teredo and IKESAs
+	// carry their part's name as a prefix ("nd/a"), as do the interface
+	// names ("nd/v6s-br0").
+	Parts []Part `json:"parts,omitempty"`
+}
+
+// Part is one scenario's capture inside a mixed capture.
+type Part struct {
+	// Name is the part's short name, the prefix of its interface and node
+	// names before the "/".
+	Name string `json:"name"`
+	// File is the part's own capture as its script names it
+	// ("kernel-nd-mld.pcapng"); the bundled file of that name comes from
+	// another run.
+	File string `json:"file"`
+	// Generator is the script that recorded the part.
+	Generator string `json:"generator"`
+	// Description is the part's own capture comment.
+	Description string `json:"description"`
+	// Interfaces are the part's interface names in the mixed capture.
+	Interfaces []string `json:"interfaces"`
+	// Frames is the number of the part's frames; FirstFrame and LastFrame
+	// are the first and last of them in the mixed capture.
+	Frames     int `json:"frames"`
+	FirstFrame int `json:"first_frame"`
+	LastFrame  int `json:"last_frame"`
+	// Counts are the part's share of the capture's counts, zeros left out.
+	Counts map[string]int `json:"counts,omitempty"`
 }
 
 // IKESA is one IKEv2 security association as the daemons reported it.
@@ -262,6 +293,9 @@ func (e *Expectation) Validate() error {
 	if err := e.validateMLD(); err != nil {
 		return err
 	}
+	if err := e.validateParts(); err != nil {
+		return err
+	}
 	for _, s := range e.IKESAs {
 		if s.FirstFrame < 0 || s.LastFrame > e.Frames || s.FirstFrame > s.LastFrame {
 			return fmt.Errorf("%w: %s: IKE SA %s frames %d-%d", ErrInvalid, e.File, s.SPIi, s.FirstFrame, s.LastFrame)
@@ -279,6 +313,37 @@ func (e *Expectation) Validate() error {
 			if f < 1 || f > e.Frames {
 				return fmt.Errorf("%w: %s: NUD frame %d", ErrInvalid, e.File, f)
 			}
+		}
+	}
+	return nil
+}
+
+// validateParts checks that the parts add up: their frames to the
+// capture's, and for every count filter, their counts to the capture's.
+func (e *Expectation) validateParts() error {
+	if len(e.Parts) == 0 {
+		return nil
+	}
+	frames := 0
+	sums := map[string]int{}
+	for _, p := range e.Parts {
+		if p.Name == "" || p.Frames <= 0 || p.FirstFrame < 1 || p.LastFrame > e.Frames || p.FirstFrame > p.LastFrame {
+			return fmt.Errorf("%w: %s: part %q: %d frames, %d-%d", ErrInvalid, e.File, p.Name, p.Frames, p.FirstFrame, p.LastFrame)
+		}
+		frames += p.Frames
+		for f, n := range p.Counts {
+			if _, ok := e.Counts[f]; !ok || n < 0 || n > p.Frames {
+				return fmt.Errorf("%w: %s: part %q: count %q = %d", ErrInvalid, e.File, p.Name, f, n)
+			}
+			sums[f] += n
+		}
+	}
+	if frames != e.Frames {
+		return fmt.Errorf("%w: %s: parts hold %d frames, the capture %d", ErrInvalid, e.File, frames, e.Frames)
+	}
+	for f, n := range e.Counts {
+		if sums[f] != n {
+			return fmt.Errorf("%w: %s: parts count %d frames for %q, the capture %d", ErrInvalid, e.File, sums[f], f, n)
 		}
 	}
 	return nil

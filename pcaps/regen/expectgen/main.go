@@ -7,7 +7,9 @@
 //
 // With -markdown it also prints the key frames as a Markdown table for
 // pcaps/README.md. -scenario picks the count filters and key-frame kinds
-// (default "nd-mld"; "teredo" for pcaps/regen/teredo-miredo.sh).
+// (default "nd-mld"; "teredo" for pcaps/regen/teredo-miredo.sh);
+// "mixed" describes a merge of other captures from their own expect.json
+// files (mixed.go).
 //
 // Facts directory layout (IFACE is eth0 unless "nodes" names another):
 //
@@ -19,6 +21,7 @@
 //	NODE.mtu6           sysctl -n net.ipv6.conf.IFACE.mtu
 //	nud                 lines "NODE TARGET STATE SOURCE", in time order
 //	teredo              lines "NODE TEREDO-ADDRESS NAT LOCAL-IPV4 LOCAL-PORT STATE"
+//	parts               -scenario mixed only: lines "NAME PCAP EXPECT"
 package main
 
 import (
@@ -345,14 +348,22 @@ func main() {
 	out := flag.String("o", "", "expect.json to write")
 	generator := flag.String("generator", "", "script that made the capture (recorded in the file)")
 	markdown := flag.Bool("markdown", false, "also print the key frames as a Markdown table on stdout")
-	scen := flag.String("scenario", "nd-mld", "count filters and key-frame kinds to use: nd-mld, teredo, ikev2")
+	scen := flag.String("scenario", "nd-mld", "count filters and key-frame kinds to use: nd-mld, teredo, ikev2, mipv6, tunnels, nd-trouble, mld-querier; mixed merges the expect.json files of the parts listed in FACTS/parts")
 	flag.Parse()
 	sc, ok := scenarios[*scen]
-	if *pcap == "" || *facts == "" || *out == "" || !ok {
+	if *pcap == "" || *facts == "" || *out == "" || !(ok || *scen == mixedScenario) {
 		flag.Usage()
 		os.Exit(2)
 	}
-	e, err := build(*pcap, *facts, *generator, sc)
+	var (
+		e   *expect.Expectation
+		err error
+	)
+	if *scen == mixedScenario {
+		e, err = buildMixed(*pcap, *facts, *generator)
+	} else {
+		e, err = build(*pcap, *facts, *generator, sc)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "expectgen:", err)
 		os.Exit(1)
@@ -385,21 +396,7 @@ func build(pcap, facts, generator string, sc scenario) (*expect.Expectation, err
 		Needs:       sc.needs,
 	}
 
-	if v, err := exec.Command("tshark", "--version").Output(); err == nil {
-		if f := strings.Fields(string(v)); len(f) >= 3 {
-			e.Tshark = f[2]
-		}
-	}
-	if v, err := exec.Command("uname", "-r").Output(); err == nil {
-		e.Kernel = strings.TrimSpace(string(v))
-	}
-	if v, err := exec.Command("capinfos", "-k", pcap).Output(); err == nil {
-		for _, line := range strings.Split(string(v), "\n") {
-			if c, ok := strings.CutPrefix(line, "Capture comment:"); ok {
-				e.Description = strings.TrimSpace(c)
-			}
-		}
-	}
+	describeCapture(e, pcap)
 
 	if err := readHosts(e, facts, g); err != nil {
 		return nil, err
@@ -499,6 +496,26 @@ func build(pcap, facts, generator string, sc scenario) (*expect.Expectation, err
 		return nil, err
 	}
 	return e, nil
+}
+
+// describeCapture fills in the tshark version, the kernel and the
+// capture comment.
+func describeCapture(e *expect.Expectation, pcap string) {
+	if v, err := exec.Command("tshark", "--version").Output(); err == nil {
+		if f := strings.Fields(string(v)); len(f) >= 3 {
+			e.Tshark = f[2]
+		}
+	}
+	if v, err := exec.Command("uname", "-r").Output(); err == nil {
+		e.Kernel = strings.TrimSpace(string(v))
+	}
+	if v, err := exec.Command("capinfos", "-k", pcap).Output(); err == nil {
+		for _, line := range strings.Split(string(v), "\n") {
+			if c, ok := strings.CutPrefix(line, "Capture comment:"); ok {
+				e.Description = strings.TrimSpace(c)
+			}
+		}
+	}
 }
 
 type ipLink struct {
