@@ -46,6 +46,8 @@ type Decoder struct {
 	// printers that do not show it, such as -T fields.
 	NoSummary bool
 
+	keep []bool // see KeepOnly
+
 	ctx      dissect.Context
 	layers   map[gopacket.LayerType]dissect.Layer
 	byIndex  [64]dissect.Layer // layer types 3000..3063, the hot ones
@@ -117,6 +119,27 @@ func (d *Decoder) firstLayer(lt capture.LinkType, data []byte) (gopacket.LayerTy
 		return dissect.LayerIPv4, true
 	}
 	return dissect.LayerPayload, false
+}
+
+// KeepOnly makes Decode record only the fields named in names (and
+// frame.protocols) in the packet's tree: what -T fields needs when no
+// display filter asks for more. Every layer is still decoded and every note
+// still recorded in Packet.Notes. nil restores full trees.
+func (d *Decoder) KeepOnly(names []string) {
+	if names == nil {
+		d.keep = nil
+		return
+	}
+	want := make(map[string]bool, len(names))
+	for _, n := range names {
+		want[n] = true
+	}
+	d.keep = make([]bool, dissect.MaxID()+1)
+	for _, f := range allFields() {
+		if want[f.Name] && f.ID() > 0 {
+			d.keep[f.ID()] = true
+		}
+	}
 }
 
 // Fast runs the zero-allocation path: the frame's layers are decoded by
@@ -212,6 +235,7 @@ func (d *Decoder) decodeError(t *dissect.Tree, typ gopacket.LayerType, data []by
 }
 
 func (d *Decoder) reset(f *capture.Frame, p *Packet) {
+	p.Tree.Keep = d.keep
 	d.ctx.Reset()
 	d.df = feedback{}
 	if !d.started {

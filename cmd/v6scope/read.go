@@ -181,7 +181,14 @@ func unknownField(s *decode.Schema, name string) string {
 func (e *env) print(r *capture.Reader, s *sink, o *readOptions) error {
 	w := bufio.NewWriterSize(e.stdout, 256<<10)
 	d := decode.New()
-	d.NoSummary = s.format == "fields"
+	if s.format == "fields" {
+		// Only the -e fields are printed: skip the summary, and unless a
+		// display filter needs the rest of the tree, record only those.
+		d.NoSummary = true
+		if s.filter == nil {
+			d.KeepOnly(o.fields)
+		}
+	}
 	d.SetHeuristic("teredo", o.teredo)
 	d.InterfaceName = func(i int) string {
 		if ifs := r.Interfaces(); i < len(ifs) {

@@ -17,7 +17,13 @@ type Tree struct {
 	// ("eth:ethertype:ipv6:icmpv6"): Push appends the name of each protocol
 	// node, and AddProtocol what has no node of its own.
 	Protocols []byte
-	depth     int
+	// Keep, when set, says which fields to record, by FieldInfo.ID: a
+	// printer that shows only some fields (-T fields) sets it so that the
+	// others cost nothing. Label nodes and fields without an ID are then
+	// left out too. Notes are always recorded in Notes.
+	Keep    []bool
+	depth   int
+	scratch Field // what add returns for a field Keep leaves out
 }
 
 // Reset empties the tree for the next frame.
@@ -43,6 +49,10 @@ func (t *Tree) At(sub []byte) int {
 // add appends a node in place (a Field is too big to copy around) and
 // returns it for the caller to fill in its value.
 func (t *Tree) add(info *FieldInfo, off, length int) *Field {
+	if t.Keep != nil && (info == nil || int(info.id) >= len(t.Keep) || !t.Keep[info.id]) {
+		t.scratch = Field{}
+		return &t.scratch
+	}
 	n := len(t.Fields)
 	if n == cap(t.Fields) {
 		t.Fields = append(t.Fields, Field{})
@@ -177,10 +187,13 @@ func (t *Tree) Find(name string) *Field {
 	return nil
 }
 
+// noteFields holds the expert note fields, so that they have IDs.
+var noteFields FieldList
+
 // Expert note fields, as Wireshark names them.
 var (
-	ExpertField    = &FieldInfo{Name: "_ws.expert", Title: "Expert Info", Kind: String, Explain: "An expert note: something about this packet that a reader should know (malformed, truncated, bad checksum, breaks an RFC rule)."}
-	MalformedField = &FieldInfo{Name: "_ws.malformed", Title: "Malformed Packet", Kind: String, Explain: "The packet could not be decoded the way its protocol says it is built."}
+	ExpertField    = noteFields.Add(&FieldInfo{Name: "_ws.expert", Title: "Expert Info", Kind: String, Explain: "An expert note: something about this packet that a reader should know (malformed, truncated, bad checksum, breaks an RFC rule)."})
+	MalformedField = noteFields.Add(&FieldInfo{Name: "_ws.malformed", Title: "Malformed Packet", Kind: String, Explain: "The packet could not be decoded the way its protocol says it is built."})
 )
 
 // Add adds a field that has no value of its own (Kind None), such as a

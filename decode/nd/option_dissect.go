@@ -308,18 +308,18 @@ func (m *ND) dissectOption(t *dissect.Tree, off int, o *Option) {
 			c.text(fCaptivePortal, ca, len(b), b)
 		}
 	case OptPREF64:
-		if v, ok := c.uint(fPref64Lifetime, 2); ok {
-			f := &t.Fields[len(t.Fields)-1]
-			f.U = v >> p64LifetimeShft
+		if b, fa, ok := c.take(2); ok {
+			v := uint64(b[0])<<8 | uint64(b[1])
+			t.Uint(fPref64Lifetime, fa, 2, v>>p64LifetimeShft)
 			plc := v & p64PLCMask
-			t.Uint(fPref64PLC, f.Offset, 2, plc)
+			t.Uint(fPref64PLC, fa, 2, plc)
 			if b, pa, ok := c.take(p64PrefixLen); ok {
 				if n := pref64Bytes(plc); n > 0 {
 					var a [addrLen]byte
 					copy(a[:], b[:n])
 					t.Addr(fPref64Prefix, pa, n, netip.AddrFrom16(a))
 				} else {
-					t.Note(dissect.Note{Severity: dissect.Error, Code: "nd.opt.pref64.plc", Message: "PREF64 Prefix Length Code " + strconv.FormatUint(plc, 10) + " is not one of 0-5", RFC: rfcPref64, Offset: f.Offset, Length: 2, Malformed: true})
+					t.Note(dissect.Note{Severity: dissect.Error, Code: "nd.opt.pref64.plc", Message: "PREF64 Prefix Length Code " + strconv.FormatUint(plc, 10) + " is not one of 0-5", RFC: rfcPref64, Offset: fa, Length: 2, Malformed: true})
 				}
 			}
 		}
