@@ -25,11 +25,13 @@ const (
 	LayerICMPv4
 	LayerICMPv6
 	LayerPayload
-	LayerNoNext // IPv6 next header 59
-	LayerMLD    // MLDv1 and MLDv2 messages, ICMPv6 types 130-132 and 143
-	LayerND     // Neighbor Discovery, ICMPv6 types 133-137 (decode/nd)
-	LayerTeredo // Teredo indicators before a tunnelled IPv6 packet (decode/teredo)
-	LayerIPinIP // IPv6 in IPv4 or IPv6, protocol 41: 6in4, 6to4, ISATAP (decode/tunnel)
+	LayerNoNext      // IPv6 next header 59
+	LayerMLD         // MLDv1 and MLDv2 messages, ICMPv6 types 130-132 and 143
+	LayerND          // Neighbor Discovery, ICMPv6 types 133-137 (decode/nd)
+	LayerTeredo      // Teredo indicators before a tunnelled IPv6 packet (decode/teredo)
+	LayerIPinIP      // IPv6 in IPv4 or IPv6, protocol 41: 6in4, 6to4, ISATAP (decode/tunnel)
+	LayerMobility    // Mobility Header, next header 135 (decode/mip6)
+	LayerMobilityOld // Mobility Header under next header 62, the draft value (decode/mip6)
 	// Protocol decoders of the later issues take their numbers after these.
 )
 
@@ -39,10 +41,12 @@ var layerNames = map[gopacket.LayerType]string{
 	LayerRouting: "IPv6Routing", LayerFragment: "IPv6Fragment", LayerDestOpts: "IPv6DestOpts",
 	LayerUDP: "UDP", LayerTCP: "TCP", LayerICMPv4: "ICMPv4", LayerICMPv6: "ICMPv6",
 	LayerPayload: "Payload", LayerNoNext: "IPv6NoNextHeader",
-	LayerMLD:    "MLD",
-	LayerND:     "NeighborDiscovery",
-	LayerTeredo: "Teredo",
-	LayerIPinIP: "IPv6inIP",
+	LayerMLD:         "MLD",
+	LayerND:          "NeighborDiscovery",
+	LayerTeredo:      "Teredo",
+	LayerIPinIP:      "IPv6inIP",
+	LayerMobility:    "MobilityHeader",
+	LayerMobilityOld: "MobilityHeaderOld",
 }
 
 var registerOnce sync.Once
