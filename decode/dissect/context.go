@@ -39,6 +39,9 @@ type Context struct {
 	// FirstExt is true until the first IPv6 extension header after an IPv6
 	// header: Hop-by-Hop Options may only stand there (RFC 8200 §4.1).
 	FirstExt bool
+	// Frame is the number of the frame being decoded (1 for the first),
+	// set by the decoder; IKE fragment reassembly records it.
+	Frame int
 	// Dispatch chooses the next layer from protocol numbers and ports.
 	Dispatch *Dispatch
 }

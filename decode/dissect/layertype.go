@@ -32,6 +32,9 @@ const (
 	LayerIPinIP      // IPv6 in IPv4 or IPv6, protocol 41: 6in4, 6to4, ISATAP (decode/tunnel)
 	LayerMobility    // Mobility Header, next header 135 (decode/mip6)
 	LayerMobilityOld // Mobility Header under next header 62, the draft value (decode/mip6)
+	LayerISAKMP      // IKEv2 (and IKEv1 header) message, UDP 500 or after a Non-ESP Marker (decode/ikev2)
+	LayerUDPEncap    // UDP encapsulation of IKE and ESP on port 4500, RFC 3948 (decode/ikev2)
+	LayerESP         // ESP header, IP protocol 50 or in UDP (decode/ikev2)
 	// Protocol decoders of the later issues take their numbers after these.
 )
 
@@ -47,6 +50,9 @@ var layerNames = map[gopacket.LayerType]string{
 	LayerIPinIP:      "IPv6inIP",
 	LayerMobility:    "MobilityHeader",
 	LayerMobilityOld: "MobilityHeaderOld",
+	LayerISAKMP:      "ISAKMP",
+	LayerUDPEncap:    "UDPEncap",
+	LayerESP:         "ESP",
 }
 
 var registerOnce sync.Once
