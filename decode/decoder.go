@@ -7,6 +7,7 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/v6scope/v6scope/capture"
 	"github.com/v6scope/v6scope/decode/dissect"
+	"github.com/v6scope/v6scope/decode/ikev2"
 	"github.com/v6scope/v6scope/decode/link"
 )
 
@@ -148,6 +149,7 @@ func (d *Decoder) KeepOnly(names []string) {
 // the results until the next call.
 func (d *Decoder) Fast(f *capture.Frame, decoded *[]gopacket.LayerType) error {
 	d.ctx.Reset()
+	d.ctx.Frame = f.Number
 	first, _ := d.firstLayer(f.LinkType, f.Data)
 	d.null.SetNetworkOrder(f.LinkType == capture.LinkLoop)
 	p := d.parsers[first]
@@ -225,6 +227,15 @@ func (d *Decoder) SetHeuristic(name string, on bool) bool {
 	return found
 }
 
+// SetIKEv2Keys gives the IKEv2 dissector a key table (read with
+// ikev2.ReadKeyTable): the Encrypted payloads of the IKE SAs it holds are
+// integrity-checked, decrypted and decoded. nil turns decryption off.
+func (d *Decoder) SetIKEv2Keys(k *ikev2.KeyTable) {
+	if m, ok := d.layer(dissect.LayerISAKMP).(*ikev2.ISAKMP); ok {
+		m.SetKeys(k)
+	}
+}
+
 func (d *Decoder) decodeError(t *dissect.Tree, typ gopacket.LayerType, data []byte, err error) {
 	n := dissect.Note{Severity: dissect.Error, Code: "malformed", Message: typ.String() + ": " + err.Error(), Offset: t.At(data), Length: len(data), Malformed: true}
 	if errors.Is(err, dissect.ErrTruncated) {
@@ -237,6 +248,7 @@ func (d *Decoder) decodeError(t *dissect.Tree, typ gopacket.LayerType, data []by
 func (d *Decoder) reset(f *capture.Frame, p *Packet) {
 	p.Tree.Keep = d.keep
 	d.ctx.Reset()
+	d.ctx.Frame = f.Number
 	d.df = feedback{}
 	if !d.started {
 		d.first, d.prev, d.started = f.Time, f.Time, true

@@ -6,6 +6,7 @@ import (
 
 	"github.com/v6scope/v6scope/decode/dissect"
 	"github.com/v6scope/v6scope/decode/icmp"
+	"github.com/v6scope/v6scope/decode/ikev2"
 	"github.com/v6scope/v6scope/decode/ip"
 	"github.com/v6scope/v6scope/decode/link"
 	"github.com/v6scope/v6scope/decode/mld"
@@ -79,6 +80,15 @@ func Register(d *Decoder) {
 	d.add(tunnel.NewIPinIP(ctx))
 	disp.IPProto[ip.ProtoIPv6] = dissect.LayerIPinIP
 
+	// IKE (RFC 7296) on UDP 500; on 4500 behind the Non-ESP Marker, beside
+	// ESP in UDP and NAT-keepalives (RFC 3948); ESP as IP protocol 50.
+	d.add(ikev2.New(ctx))
+	d.add(&ikev2.UDPEncap{})
+	d.add(&ikev2.ESP{})
+	disp.UDPPort[ikev2.Port] = dissect.LayerISAKMP
+	disp.UDPPort[ikev2.NATPort] = dissect.LayerUDPEncap
+	disp.IPProto[ip.ProtoESP] = dissect.LayerESP
+
 	d.add(&payload{})
 }
 
@@ -86,7 +96,7 @@ func Register(d *Decoder) {
 func allFields() []*dissect.FieldInfo {
 	var all []*dissect.FieldInfo
 	for _, l := range [][]*dissect.FieldInfo{
-		coreFields, link.Fields(), ip.Fields(), transport.Fields(), icmp.Fields(), nd.Fields(), mld.Fields(), teredo.Fields(), tunnel.Fields(),
+		coreFields, link.Fields(), ip.Fields(), transport.Fields(), icmp.Fields(), nd.Fields(), mld.Fields(), teredo.Fields(), tunnel.Fields(), ikev2.Fields(),
 		{dissect.ExpertField, dissect.MalformedField},
 	} {
 		all = append(all, l...)

@@ -144,6 +144,9 @@ func (f *Field) AppendValue(dst []byte) []byte {
 		return strconv.AppendInt(dst, int64(f.U), 10)
 	case Bytes:
 		if len(f.B) == 0 {
+			if f.S != "" {
+				return append(dst, f.S...) // a text tshark prints instead, such as "<MISSING>"
+			}
 			return append(dst, "<none>"...) // as tshark prints an empty byte string
 		}
 		return hex.AppendEncode(dst, f.B)
