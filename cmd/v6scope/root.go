@@ -79,7 +79,7 @@ Run with no arguments to see the bundled sample capture.`,
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newReadCmd(e), newFieldsCmd(e), newVersionCmd(e))
+	root.AddCommand(newReadCmd(e), newAnalyzeCmd(e), newFieldsCmd(e), newVersionCmd(e))
 	return root
 }
 

@@ -1,0 +1,154 @@
+package nd
+
+import (
+	"net/netip"
+	"strconv"
+
+	"github.com/v6scope/v6scope/analyze"
+)
+
+// ownerKey is an address on a link.
+type ownerKey struct {
+	link analyze.Link
+	addr netip.Addr
+}
+
+// owner is who holds an address on the link, as far as the observer knows:
+// the Ethernet source of the packets sent from it (ND messages, whose Hop
+// Limit 255 proves they were sent on the link, and link-local sources,
+// which routers never forward), or the node whose DAD for it passed.
+type owner struct {
+	mac       analyze.MAC // the first MAC seen using it
+	last      analyze.MAC // the MAC of the latest packet from it
+	confirmed bool        // used as a source, or DAD passed; not only tried
+	frame     int
+}
+
+// stationKey is a MAC on a link.
+type stationKey struct {
+	link analyze.Link
+	mac  analyze.MAC
+}
+
+// station counts what one MAC did in DAD, for the denial-of-service check.
+type station struct {
+	dadTried, dadFailed int
+	defended            int // distinct addresses it defended without holding them
+	lastDefended        netip.Addr
+	reported            bool
+}
+
+// sourceSeen notes that mac sent from addr, and flags an address whose
+// MAC changes (NDPMon's "changed ethernet address") and changes back
+// ("flip flop").
+func (t *Tracker) sourceSeen(p *analyze.Packet, addr netip.Addr, mac analyze.MAC) {
+	k := ownerKey{p.Link, addr}
+	en, created := t.owners.Add(k)
+	o := &en.Val
+	if created || !o.confirmed {
+		*o = owner{mac: mac, last: mac, confirmed: true, frame: p.Frame}
+		return
+	}
+	if o.last == mac {
+		return
+	}
+	if mac == o.mac {
+		t.anomaly(analyze.Warn, "nd.flip_flop", "", p, addr.String()+" is back at "+mac.String()+" after being used from "+o.last.String()+": two stations claim the address (IP/MAC flip-flop)", "RFC 3756 §4.1.1")
+	} else {
+		t.anomaly(analyze.Warn, "nd.mac_changed", "", p, addr.String()+", known at "+o.mac.String()+" since frame "+strconv.Itoa(o.frame)+", is now used from "+mac.String()+": a new interface, or a spoofer", "RFC 3756 §4.1.1")
+	}
+	o.last = mac
+}
+
+// confirmOwner records that a node's DAD for addr passed.
+func (t *Tracker) confirmOwner(l analyze.Link, addr netip.Addr, mac analyze.MAC, frame int) {
+	en, created := t.owners.Add(ownerKey{l, addr})
+	if created || !en.Val.confirmed {
+		en.Val = owner{mac: mac, last: mac, confirmed: true, frame: frame}
+	}
+}
+
+func (t *Tracker) station(l analyze.Link, mac analyze.MAC) *station {
+	en, _ := t.stations.Add(stationKey{l, mac})
+	return &en.Val
+}
+
+// dadSolicit handles a DAD NS: the node starts (or repeats) DAD for target
+// (RFC 4862 §5.4.2); another node already doing DAD for it makes both
+// duplicates (§5.4.3).
+func (t *Tracker) dadSolicit(p *analyze.Packet, target netip.Addr) {
+	if !p.HasMAC {
+		return
+	}
+	if _, ok := lla(p.ND, 1); ok {
+		return // RFC 4861 §7.1.1: receivers discard it
+	}
+	k := addressKey{p.Link, target, p.Src}
+	en, created := t.addresses.Add(k)
+	a := &en.Val
+	if created {
+		a.t, a.key, a.first = t, k, p.Frame
+		a.id = "nd/address/" + linkString(p.Link) + "/" + target.String() + "/" + p.Src.String()
+	}
+	a.last = p.Frame
+	ak := ownerKey{p.Link, target}
+	if other := t.dadByAddr[ak]; other != nil && other != a && other.state == Tentative {
+		other.last = p.Frame
+		other.conflict(ReasonDADNS, p.Frame, p.Time, p.Src)
+		t.e.Touch("nd", other.id, other.state.String())
+		a.dadSolicit(p.Frame, p.Time)
+		a.conflict(ReasonDADNS, p.Frame, p.Time, other.key.node)
+	} else {
+		if a.state != Tentative {
+			t.station(p.Link, p.Src).dadTried++
+		}
+		a.dadSolicit(p.Frame, p.Time)
+	}
+	t.dadByAddr[ak] = a
+	if o := t.owners.Peek(ak); o == nil {
+		en, _ := t.owners.Add(ak)
+		en.Val = owner{mac: p.Src, last: p.Src, frame: p.Frame}
+	}
+	t.e.Touch("nd", a.id, a.state.String())
+}
+
+// dadAnswered handles an NA for target: a tentative address of another
+// node becomes DUPLICATE (RFC 4862 §5.4.4). An answer from a station that
+// was never seen holding the address smells of a DAD denial of service
+// (RFC 3756 §4.1.3).
+func (t *Tracker) dadAnswered(p *analyze.Packet, target netip.Addr, claimed analyze.MAC) {
+	a := t.dadByAddr[ownerKey{p.Link, target}]
+	if a == nil || a.state != Tentative || !p.HasMAC || a.key.node == p.Src {
+		return
+	}
+	a.last = p.Frame
+	a.conflict(ReasonDADNA, p.Frame, p.Time, claimed)
+	t.e.Touch("nd", a.id, a.state.String())
+	o := t.owners.Peek(ownerKey{p.Link, target})
+	if o != nil && o.Val.confirmed && (o.Val.mac == p.Src || o.Val.mac == claimed) {
+		return // the holder defends its address
+	}
+	s := t.station(p.Link, p.Src)
+	if s.lastDefended != target {
+		s.defended++
+		s.lastDefended = target
+	}
+	t.anomaly(analyze.Warn, "nd.dad_unknown_defender", a.id, p, p.Src.String()+" answers the DAD of "+a.key.node.String()+" for "+target.String()+" but was never seen using that address: a possible DAD denial of service", "RFC 3756 §4.1.3")
+	if s.defended >= 2 && !s.reported {
+		s.reported = true
+		t.anomaly(analyze.Error, "nd.dad_dos", a.id, p, p.Src.String()+" has answered DAD for "+strconv.Itoa(s.defended)+" addresses it never used: DAD denial of service", "RFC 3756 §4.1.3")
+	}
+}
+
+// dadFailed counts a node's failed DAD and flags a node none of whose
+// addresses (two or more tried) survives DAD.
+func (t *Tracker) dadFailed(a *address) {
+	s := t.station(a.key.link, a.key.node)
+	s.dadFailed++
+	if s.dadTried >= 2 && s.dadFailed >= s.dadTried && !s.reported {
+		s.reported = true
+		t.an = analyze.Anomaly{Proto: "nd", Code: "nd.dad_dos", Severity: analyze.Error, Session: a.id, Frame: t.e.Frame(), Time: t.e.Now(),
+			Message: "every address " + a.key.node.String() + " tried (" + strconv.Itoa(s.dadTried) + ") was answered as a duplicate: DAD denial of service", RFC: "RFC 3756 §4.1.3"}
+		t.e.Anomaly(&t.an)
+	}
+}

@@ -1,0 +1,18 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/v6scope/v6scope/analyze"
+	andd "github.com/v6scope/v6scope/analyze/nd"
+)
+
+// newTracker returns the tracker for protocol name. Adding a protocol is
+// one case here and one name in analyzers.
+func newTracker(name string, e *analyze.Engine, o *analyzeOptions, ndCfg andd.Config) (analyze.Tracker, error) {
+	switch name {
+	case "nd":
+		return andd.New(e, ndCfg), nil
+	}
+	return nil, usageErr("--proto %s: unknown protocol; use %s", name, strings.Join(analyzers, ", "))
+}
