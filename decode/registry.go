@@ -9,6 +9,7 @@ import (
 	"github.com/v6scope/v6scope/decode/ikev2"
 	"github.com/v6scope/v6scope/decode/ip"
 	"github.com/v6scope/v6scope/decode/link"
+	"github.com/v6scope/v6scope/decode/mip6"
 	"github.com/v6scope/v6scope/decode/mld"
 	"github.com/v6scope/v6scope/decode/nd"
 	"github.com/v6scope/v6scope/decode/teredo"
@@ -89,6 +90,13 @@ func Register(d *Decoder) {
 	disp.UDPPort[ikev2.NATPort] = dissect.LayerUDPEncap
 	disp.IPProto[ip.ProtoESP] = dissect.LayerESP
 
+	// Mobile IPv6 and NEMO (RFC 6275, RFC 3963): the Mobility Header, and
+	// the draft's next header 62 that Wireshark still decodes.
+	d.add(mip6.New(ctx))
+	d.add(mip6.NewObsolete(ctx))
+	disp.IPProto[mip6.Proto] = dissect.LayerMobility
+	disp.IPProto[mip6.ProtoObsolete] = dissect.LayerMobilityOld
+
 	d.add(&payload{})
 }
 
@@ -96,7 +104,7 @@ func Register(d *Decoder) {
 func allFields() []*dissect.FieldInfo {
 	var all []*dissect.FieldInfo
 	for _, l := range [][]*dissect.FieldInfo{
-		coreFields, link.Fields(), ip.Fields(), transport.Fields(), icmp.Fields(), nd.Fields(), mld.Fields(), teredo.Fields(), tunnel.Fields(), ikev2.Fields(),
+		coreFields, link.Fields(), ip.Fields(), transport.Fields(), icmp.Fields(), nd.Fields(), mld.Fields(), teredo.Fields(), tunnel.Fields(), mip6.Fields(), ikev2.Fields(),
 		{dissect.ExpertField, dissect.MalformedField},
 	} {
 		all = append(all, l...)

@@ -63,6 +63,10 @@ func ProtoName(v uint64) string {
 		return "No Next Header for IPv6"
 	case ProtoDestOpts:
 		return "Destination Options for IPv6"
+	case 48:
+		return "Dynamic source routing"
+	case 62:
+		return "Mobile IPv6 (old)" // the Mobile IPv6 drafts' value for the Mobility Header
 	case 103:
 		return "PIM"
 	case 132:

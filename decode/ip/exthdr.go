@@ -200,5 +200,12 @@ func (o *Options) Dissect(t *dissect.Tree) {
 	t.Pop()
 }
 
-// Summarize implements dissect.Layer.
-func (o *Options) Summarize(s *dissect.Summary) {}
+// Summarize implements dissect.Layer. Like Wireshark, the Source column
+// of a packet with a Home Address option shows the mobile node's home
+// address: the address the packet is from once the receiver has swapped
+// it in for the care-of address (RFC 6275 §9.3.1).
+func (o *Options) Summarize(s *dissect.Summary) {
+	if o.kind == &destOpts && o.ctx.HomeAddress.IsValid() && !o.ctx.InError {
+		s.Src = o.ctx.HomeAddress
+	}
+}
