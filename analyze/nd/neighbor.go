@@ -62,8 +62,10 @@ func (n *neighbor) move(to NeighborState, r Reason, b analyze.Basis, frame int, 
 	n.state = to
 	n.since, n.sinceFrame = at, frame
 	n.solicits = 0
-	n.transitions++
-	n.t.transition("neighbor", n.id, frame, at, from.String(), to.String(), r, b, evidence)
+	if from != to { // a refresh re-arms the timer without a transition
+		n.transitions++
+		n.t.transition("neighbor", n.id, frame, at, from.String(), to.String(), r, b, evidence)
+	}
 	c := &n.t.e.Clock
 	cfg := n.t.linkConfig(n.key.link)
 	switch to {

@@ -80,26 +80,26 @@ type Reason uint8
 
 // Reasons.
 const (
-	ReasonMulticastNS     Reason = iota + 1 // the node sent a multicast NS for the target
-	ReasonSolicitedNA                       // a solicited NA from the target reached the node
-	ReasonUnsolicitedNA                     // an NA without S changed the link-layer address
-	ReasonOverrideNA                        // an NA with O rewrote the link-layer address
-	ReasonLearned                           // an NS, RS, RA or Redirect told the node the address
-	ReasonReachableTime                     // ReachableTime passed without confirmation
-	ReasonPacketSent                        // the node sent a packet to a STALE entry
-	ReasonDelayTime                         // DELAY_FIRST_PROBE_TIME passed
-	ReasonUnicastProbe                      // the node sent a unicast NS probe
-	ReasonProbesFailed                      // MAX_UNICAST_SOLICIT probes went unanswered
-	ReasonResolutionFailed                  // MAX_MULTICAST_SOLICIT solicitations went unanswered
-	ReasonStaleInferred                     // a later probe shows the entry had gone STALE
-	ReasonDelayInferred                     // a later probe shows the packet sent put it in DELAY
-	ReasonDADStart                          // the node sent a DAD NS from ::
-	ReasonDADDone                           // RetransTimer × DupAddrDetectTransmits passed quietly
-	ReasonDADNA                             // an NA for the tentative address arrived
-	ReasonDADNS                             // another node's DAD NS for the same address
-	ReasonRA                                // an RA with a non-zero lifetime
-	ReasonRALifetimeZero                    // an RA with lifetime 0
-	ReasonLifetime                          // the advertised lifetime ran out
+	ReasonMulticastNS      Reason = iota + 1 // the node sent a multicast NS for the target
+	ReasonSolicitedNA                        // a solicited NA from the target reached the node
+	ReasonUnsolicitedNA                      // an NA without S changed the link-layer address
+	ReasonOverrideNA                         // an NA with O rewrote the link-layer address
+	ReasonLearned                            // an NS, RS, RA or Redirect told the node the address
+	ReasonReachableTime                      // ReachableTime passed without confirmation
+	ReasonPacketSent                         // the node sent a packet to a STALE entry
+	ReasonDelayTime                          // DELAY_FIRST_PROBE_TIME passed
+	ReasonUnicastProbe                       // the node sent a unicast NS probe
+	ReasonProbesFailed                       // MAX_UNICAST_SOLICIT probes went unanswered
+	ReasonResolutionFailed                   // MAX_MULTICAST_SOLICIT solicitations went unanswered
+	ReasonStaleInferred                      // a later probe shows the entry had gone STALE
+	ReasonDelayInferred                      // a later probe shows the packet sent put it in DELAY
+	ReasonDADStart                           // the node sent a DAD NS from ::
+	ReasonDADDone                            // RetransTimer × DupAddrDetectTransmits passed quietly
+	ReasonDADNA                              // an NA for the tentative address arrived
+	ReasonDADNS                              // another node's DAD NS for the same address
+	ReasonRA                                 // an RA with a non-zero lifetime
+	ReasonRALifetimeZero                     // an RA with lifetime 0
+	ReasonLifetime                           // the advertised lifetime ran out
 )
 
 var reasonCodes = [...]string{"",

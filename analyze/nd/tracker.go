@@ -141,9 +141,6 @@ func (t *Tracker) Observe(p *analyze.Packet) {
 		t.anomaly(analyze.Error, "nd.multicast_source", "", p, "Neighbor Discovery message from the multicast address "+m.Src.String()+": no node may send from one; receivers discard it", "RFC 4291 §2.7")
 		return
 	}
-	if p.HasMAC && m.Src.IsValid() && !m.Src.IsUnspecified() {
-		t.sourceSeen(p, m.Src, p.Src)
-	}
 	switch m.Type {
 	case nd.TypeNeighborSolicit:
 		t.solicit(p, m)
@@ -155,6 +152,12 @@ func (t *Tracker) Observe(p *analyze.Packet) {
 		t.routerAdvert(p, m)
 	case nd.TypeRedirect:
 		t.redirect(p, m)
+	}
+	// Hop Limit 255 proves the sender is on the link (RFC 4861 §3.1).
+	// Learnt after the message is judged, so that a spoofed message is
+	// judged against what was known before it.
+	if p.HasMAC && m.Src.IsValid() && !m.Src.IsUnspecified() {
+		t.sourceSeen(p, m.Src, p.Src)
 	}
 }
 

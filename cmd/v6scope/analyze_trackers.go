@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/v6scope/v6scope/analyze"
+	amld "github.com/v6scope/v6scope/analyze/mld"
 	andd "github.com/v6scope/v6scope/analyze/nd"
 )
 
@@ -13,6 +14,8 @@ func newTracker(name string, e *analyze.Engine, o *analyzeOptions, ndCfg andd.Co
 	switch name {
 	case "nd":
 		return andd.New(e, ndCfg), nil
+	case "mld":
+		return amld.New(e, amld.Config{MaxGroups: o.maxSessions, MaxQueriers: o.maxSessions}), nil
 	}
 	return nil, usageErr("--proto %s: unknown protocol; use %s", name, strings.Join(analyzers, ", "))
 }
