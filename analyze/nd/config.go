@@ -3,6 +3,8 @@ package nd
 import (
 	"net/netip"
 	"time"
+
+	"github.com/v6scope/v6scope/analyze"
 )
 
 // Protocol constants (RFC 4861 §10, RFC 4862 §5.1) used when the capture
@@ -22,6 +24,10 @@ type Config struct {
 	// ReachableTime is the nodes' BaseReachableTime when no RA on the link
 	// advertises one (RFC 4861 §6.3.2, §6.3.4).
 	ReachableTime time.Duration
+	// NodeReachableTime overrides ReachableTime for the nodes it names, as
+	// captures often mix stacks configured differently (a router with the
+	// default, hosts with a short base).
+	NodeReachableTime map[analyze.MAC]time.Duration
 	// RetransTimer likewise (RFC 4861 §6.3.2).
 	RetransTimer time.Duration
 	// DelayFirstProbe is DELAY_FIRST_PROBE_TIME.

@@ -74,7 +74,7 @@ func (n *neighbor) move(to NeighborState, r Reason, b analyze.Basis, frame int, 
 		n.deadline = at.Add(time.Duration(n.t.cfg.MaxMulticast) * cfg.retrans)
 		c.Arm(&n.timer, n.deadline, n)
 	case Reachable:
-		c.Arm(&n.timer, at.Add(cfg.reachable), n)
+		c.Arm(&n.timer, at.Add(n.t.reachableTime(n.key.node, cfg)), n)
 	case Delay:
 		c.Arm(&n.timer, at.Add(n.t.cfg.DelayFirstProbe), n)
 	case Probe:

@@ -53,6 +53,15 @@ func (t *Tracker) linkConfig(l analyze.Link) *linkState {
 	return ls
 }
 
+// reachableTime is the ReachableTime of node: the link's advertised one,
+// unless the node's own was configured.
+func (t *Tracker) reachableTime(node Node, ls *linkState) time.Duration {
+	if d, ok := t.cfg.NodeReachableTime[node.MAC]; ok && node.MAC != (analyze.MAC{}) {
+		return d
+	}
+	return ls.reachable
+}
+
 // New returns an ND tracker that reports to e.
 func New(e *analyze.Engine, cfg Config) *Tracker {
 	cfg.fill()

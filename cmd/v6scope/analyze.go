@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/netip"
 	"strings"
 	"time"
@@ -23,6 +24,7 @@ type analyzeOptions struct {
 	routers         []string
 	prefixes        []string
 	reachable       time.Duration
+	nodeReachable   []string
 	retrans         time.Duration
 	delayFirstProbe time.Duration
 	maxSessions     int
@@ -66,6 +68,7 @@ on a virtual clock driven by the packets' timestamps (docs/analyze.md).`,
 	f.StringSliceVar(&o.routers, "routers", nil, "the routers allowed on the link (link-local addresses, comma-separated); an RA from any other is a rogue router")
 	f.StringSliceVar(&o.prefixes, "prefixes", nil, "the prefixes routers may advertise (comma-separated); others are reported")
 	f.DurationVar(&o.reachable, "reachable-time", andd.DefaultReachableTime, "the nodes' BaseReachableTime when no RA advertises one (RFC 4861 §6.3.2)")
+	f.StringArrayVar(&o.nodeReachable, "node-reachable-time", nil, "MAC=DURATION: one node's BaseReachableTime, overriding --reachable-time (repeat for more)")
 	f.DurationVar(&o.retrans, "retrans-timer", andd.DefaultRetransTimer, "the nodes' RetransTimer when no RA advertises one (RFC 4861 §6.3.2)")
 	f.DurationVar(&o.delayFirstProbe, "delay-first-probe", andd.DefaultDelayFirstProbe, "DELAY_FIRST_PROBE_TIME (RFC 4861 §10; Linux: delay_first_probe_time)")
 	f.IntVar(&o.maxSessions, "max-sessions", 0, "cap on each session table (0: the defaults, docs/analyze.md); the least recently used are evicted and counted")
@@ -91,6 +94,18 @@ func newEngine(o *analyzeOptions, sink analyze.Sink) (*analyze.Engine, error) {
 			return nil, usageErr("--prefixes %q: not a prefix (2001:db8::/64)", p)
 		}
 		ndCfg.Prefixes = append(ndCfg.Prefixes, pfx.Masked())
+	}
+	for _, nr := range o.nodeReachable {
+		mac, dur, ok := strings.Cut(nr, "=")
+		hw, err := net.ParseMAC(strings.TrimSpace(mac))
+		d, derr := time.ParseDuration(strings.TrimSpace(dur))
+		if !ok || err != nil || derr != nil || len(hw) != 6 || d <= 0 {
+			return nil, usageErr("--node-reachable-time %q: give MAC=DURATION, e.g. 02:76:36:00:00:01=30s", nr)
+		}
+		if ndCfg.NodeReachableTime == nil {
+			ndCfg.NodeReachableTime = map[analyze.MAC]time.Duration{}
+		}
+		ndCfg.NodeReachableTime[analyze.MAC(hw)] = d
 	}
 	seen := map[string]bool{}
 	for _, p := range o.protos {
