@@ -8,6 +8,7 @@ type Table[K comparable, V any] struct {
 	head, tail *Entry[K, V] // most recently used first
 	cap        int
 	evicted    int
+	deleted    int // since the map was last rebuilt
 	// OnEvict is called with an entry about to be evicted, so that its
 	// owner can stop its timers and report it.
 	OnEvict func(*Entry[K, V])
@@ -80,6 +81,22 @@ func (t *Table[K, V]) Delete(k K) {
 	}
 	t.unlink(e)
 	delete(t.m, k)
+	t.deleted++
+	if t.deleted > t.cap/4 {
+		t.rebuild()
+	}
+}
+
+// rebuild copies the map afresh. A Go map keeps the slots of deleted keys
+// as tombstones, and a table that evicts for ever would probe through more
+// and more of them: rebuilding after every cap/4 deletions keeps lookups
+// fast at an amortized constant cost.
+func (t *Table[K, V]) rebuild() {
+	m := make(map[K]*Entry[K, V], len(t.m))
+	for e := t.head; e != nil; e = e.next {
+		m[e.Key] = e
+	}
+	t.m, t.deleted = m, 0
 }
 
 // All calls yield for every session, most recently used first, until it

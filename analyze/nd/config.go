@@ -54,12 +54,13 @@ type Config struct {
 	BurstLimit  int
 }
 
-// Default table caps: together about 40 MiB at the worst.
+// Default table caps: all full, about 40 MiB of heap
+// (TestMillionNeighborsStayWithinCaps measures it).
 const (
-	DefaultMaxNeighbors = 65536
-	DefaultMaxAddresses = 32768
+	DefaultMaxNeighbors = 32768
+	DefaultMaxAddresses = 16384
 	DefaultMaxRouters   = 1024
-	DefaultMaxNodes     = 65536
+	DefaultMaxNodes     = 32768
 )
 
 func (c *Config) fill() {

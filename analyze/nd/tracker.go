@@ -24,6 +24,7 @@ type Tracker struct {
 	stations  *analyze.Table[stationKey, station]
 	byTarget  map[ownerKey]*neighbor // chains every node's entry for a target
 	dadByAddr map[ownerKey]*address  // latest DAD session for an address
+	deletes   int                    // from byTarget and dadByAddr since they were rebuilt
 	links     map[analyze.Link]*linkState
 
 	tr    analyze.Transition
@@ -89,6 +90,7 @@ func New(e *analyze.Engine, cfg Config) *Tracker {
 		k := ownerKey{a.key.link, a.key.addr}
 		if t.dadByAddr[k] == a {
 			delete(t.dadByAddr, k)
+			t.deleted()
 		}
 		t.emitSession(a.session(), true)
 	}
@@ -101,6 +103,25 @@ func New(e *analyze.Engine, cfg Config) *Tracker {
 		t.emitSession(en.Val.session(), true)
 	}
 	return t
+}
+
+// deleted counts a deletion from the side maps and rebuilds them now and
+// then, so that their tombstones do not pile up (see analyze.Table).
+func (t *Tracker) deleted() {
+	t.deletes++
+	if t.deletes < t.cfg.MaxNeighbors {
+		return
+	}
+	t.deletes = 0
+	bt := make(map[ownerKey]*neighbor, len(t.byTarget))
+	for k, v := range t.byTarget {
+		bt[k] = v
+	}
+	da := make(map[ownerKey]*address, len(t.dadByAddr))
+	for k, v := range t.dadByAddr {
+		da[k] = v
+	}
+	t.byTarget, t.dadByAddr = bt, da
 }
 
 // Proto implements analyze.Tracker.
@@ -242,6 +263,7 @@ func (t *Tracker) unchain(n *neighbor) {
 			t.byTarget[k] = n.nextT
 		} else {
 			delete(t.byTarget, k)
+			t.deleted()
 		}
 	}
 	if n.nextT != nil {
