@@ -68,7 +68,8 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		Long: `v6scope decodes captures of Neighbor Discovery, MLD, Teredo, Mobile IPv6/NEMO,
 IKEv2 and 6in4/6to4/ISATAP tunnels, speaking tshark's field vocabulary.
 
-Run with no arguments to see the bundled sample capture.`,
+Run with no arguments to open the bundled mixed capture in the terminal UI
+(or, with standard output redirected, to print it as read does).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
@@ -79,7 +80,7 @@ Run with no arguments to see the bundled sample capture.`,
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newReadCmd(e), newAnalyzeCmd(e), newFieldsCmd(e), newVersionCmd(e))
+	root.AddCommand(newReadCmd(e), newAnalyzeCmd(e), newTUICmd(e), newFieldsCmd(e), newVersionCmd(e))
 	return root
 }
 

@@ -1,0 +1,7 @@
+package model
+
+import "strings"
+
+func contains(s, sub string) bool {
+	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+}
