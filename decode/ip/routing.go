@@ -142,6 +142,14 @@ func (r *Routing) Dissect(t *dissect.Tree) {
 		if len(b)%v6AddrLen != 0 {
 			t.Note(dissect.Note{Severity: dissect.Error, Code: "ipv6.routing.invalid_length", Message: "routing header length is not a whole number of addresses", RFC: rfc8200Rt, Offset: off, Length: len(r.Contents), Malformed: true})
 		}
+		if n := len(b) / v6AddrLen; r.RoutingType == RoutingType2 && n != 1 {
+			// RFC 6275 §6.4: Hdr Ext Len is 2 and Segments Left 1; the
+			// header carries one address, the home address.
+			t.Note(dissect.Note{Severity: dissect.Error, Code: "ipv6.routing.mipv6.addresses", Message: "type 2 routing header holds " + strconv.Itoa(n) + " addresses; it must hold exactly one, the mobile node's home address", RFC: "RFC 6275 §6.4", Offset: off, Length: len(r.Contents)})
+		}
+		if r.RoutingType == RoutingType2 && r.SegmentsLeft != 1 {
+			t.Note(dissect.Note{Severity: dissect.Warn, Code: "ipv6.routing.mipv6.segleft", Message: "type 2 routing header with Segments Left " + strconv.Itoa(int(r.SegmentsLeft)) + "; it is sent with 1", RFC: "RFC 6275 §6.4", Offset: off + rtSegLeftOffset, Length: 1})
+		}
 		if r.RoutingType == RoutingType0 {
 			t.Note(dissect.Note{Severity: dissect.Warn, Code: "ipv6.routing.deprecated", Message: "type 0 routing header is deprecated: nodes must not process it", RFC: "RFC 5095 §3", Offset: off + rtTypeOffset, Length: 1})
 		}
