@@ -1,0 +1,327 @@
+package replay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/v6scope/v6scope/capture"
+)
+
+// Output is where frames go: an interface (AF_PACKET) or a file.
+type Output interface {
+	// Name describes it for the report: "interface v6s0", "file out.pcapng".
+	Name() string
+	// MTU is the largest network-layer packet it takes; 0: no limit.
+	MTU() int
+	// Paced is false for a file: frames are written at once, stamped with
+	// the time the schedule gives them, rather than sent at that time.
+	Paced() bool
+	// Start is called once before the first frame with the capture time
+	// of the first frame to be sent (a file stamps frames from it).
+	Start(first time.Time) error
+	// Send sends the frames of batch in order and returns how many went
+	// out before an error.
+	Send(batch []Packet) (int, error)
+	Close() error
+}
+
+// Packet is one frame handed to an Output, with the offset from the start
+// of the replay at which it is due.
+type Packet struct {
+	Frame *Frame
+	Due   time.Duration
+}
+
+// Oversize says what to do with a frame larger than the interface's MTU.
+type Oversize uint8
+
+const (
+	// OversizeSkip skips it, counts it and names the first one.
+	OversizeSkip Oversize = iota
+	// OversizeStop stops the replay, naming it.
+	OversizeStop
+)
+
+// Sentinel errors of a replay; the error Play returns wraps one with the
+// details.
+var (
+	ErrOversize   = errors.New("frame larger than the interface MTU")
+	ErrPermission = errors.New("no permission to send raw frames")
+	ErrDown       = errors.New("interface is down")
+	ErrNoIface    = errors.New("no such interface")
+	ErrRetry      = errors.New("transmit queue full") // ENOBUFS, EAGAIN: retried
+)
+
+// Options control a replay.
+type Options struct {
+	Pacing    Pacing
+	Loops     int           // passes over the frames; 0: until Limit or Duration
+	LoopDelay time.Duration // between passes
+	Limit     int64         // stop after this many frames sent (0: no limit)
+	Duration  time.Duration // stop scheduling frames due after this (0: no limit)
+	Oversize  Oversize
+	Batch     int // most frames per system call (0: 64)
+	// Stats, when > 0, has the current counts written to StatsOut every
+	// Stats while frames are sent.
+	Stats    time.Duration
+	StatsOut io.Writer
+	// Warn receives one-line warnings (the first oversize frame skipped).
+	Warn func(string)
+}
+
+// spinMargin is how long before a frame is due the sender stops sleeping
+// and spins on the clock: the Go runtime's timers wake up tens of
+// microseconds late, a spin on the vDSO clock within a few hundred
+// nanoseconds.
+const spinMargin = 200 * time.Microsecond
+
+// maxRetries bounds the retries of one frame the queue refused; between
+// them the sender yields (then sleeps 20 µs), so one frame waits at most
+// about retryWait before it counts as failed.
+const (
+	maxRetries = 2000
+	retryWait  = 40 * time.Millisecond
+)
+
+// waitUntil returns at start+due: it sleeps until spinMargin before, then
+// spins. Pacing against the absolute start, never the previous frame,
+// means a late frame does not make the following ones late.
+func waitUntil(start time.Time, due time.Duration) {
+	for {
+		rem := due - time.Since(start)
+		if rem <= 0 {
+			return
+		}
+		if rem > spinMargin {
+			time.Sleep(rem - spinMargin)
+		}
+	}
+}
+
+// linkPayloadLen returns the length of the network-layer packet of a frame.
+func linkPayloadLen(f *Frame) int {
+	off, _ := linkHeader(f.LinkType, f.Data)
+	if off < 0 {
+		if f.LinkType == capture.LinkEthernet {
+			return len(f.Data) - ethHeaderLen
+		}
+		return len(f.Data)
+	}
+	return len(f.Data) - off
+}
+
+// counters are read by the stats printer while the sender runs.
+type counters struct{ packets, bytes, failed, retries atomic.Int64 }
+
+// Play sends frames to out as o says and returns what it measured. It
+// returns early, with the report so far and an error, when ctx ends, when
+// the output fails for good (interface gone or down, no permission), on an
+// oversize frame with OversizeStop, and after the last good frame of a
+// damaged capture (frames.Err).
+func Play(ctx context.Context, frames *Frames, out Output, o Options) (Report, error) {
+	m := &meter{}
+	m.r.Target, m.r.Pacing = out.Name(), o.Pacing.String()
+	m.r.Selected, m.r.Unmatched = frames.Selected, frames.Unmatched
+	if err := o.Pacing.Validate(); err != nil {
+		return m.r, err
+	}
+	if len(frames.List) == 0 {
+		return m.r, frames.Err
+	}
+	loops := o.Loops
+	if frames.Err != nil {
+		loops = 1 // the frames after the damage are unknown: one pass, then stop
+	}
+	if loops == 0 && o.Limit == 0 && o.Duration == 0 {
+		return m.r, errors.New("looping forever needs --limit or --duration to end")
+	}
+	batchMax := o.Batch
+	if batchMax <= 0 {
+		batchMax = 64
+	}
+	if err := out.Start(frames.List[0].Time); err != nil {
+		return m.r, err
+	}
+
+	var stop atomic.Bool
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	defer func() { close(done); wg.Wait() }()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		select {
+		case <-ctx.Done():
+			stop.Store(true)
+		case <-done:
+		}
+	}()
+	var cnt counters
+	start := time.Now()
+	if o.Stats > 0 && o.StatsOut != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tick := time.NewTicker(o.Stats)
+			defer tick.Stop()
+			for {
+				select {
+				case <-done:
+					return
+				case <-tick.C:
+					el := time.Since(start).Seconds()
+					n, b := cnt.packets.Load(), cnt.bytes.Load()
+					fmt.Fprintf(o.StatsOut, "Stats: %d packets (%d bytes) in %.3f s: %.2f pps, %.3f Mbps; %d failed, %d retried\n",
+						n, b, el, float64(n)/el, float64(b)*8/el/1e6, cnt.failed.Load(), cnt.retries.Load())
+				}
+			}
+		}()
+	}
+
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	sched := NewSchedule(o.Pacing, o.LoopDelay)
+	paced := out.Paced()
+	mtu := out.MTU()
+	batch := make([]Packet, 0, batchMax)
+	var runErr error
+	warned := false
+
+	flush := func() error {
+		for len(batch) > 0 {
+			at := time.Since(start)
+			n, err := out.Send(batch)
+			m.r.Batches++
+			for _, p := range batch[:n] {
+				actual := at
+				if !paced {
+					actual = p.Due
+				}
+				m.sent(p.Due, actual, len(p.Frame.Data))
+			}
+			cnt.packets.Store(m.r.Packets)
+			cnt.bytes.Store(m.r.Bytes)
+			batch = batch[:copy(batch, batch[n:])]
+			if err == nil {
+				continue
+			}
+			switch {
+			case errors.Is(err, ErrRetry):
+				tries := 0
+				for {
+					m.r.Retries++
+					cnt.retries.Add(1)
+					tries++
+					if tries < 50 {
+						runtime.Gosched()
+					} else {
+						time.Sleep(20 * time.Microsecond)
+					}
+					n, err = out.Send(batch[:1])
+					m.r.Batches++
+					if n == 1 {
+						m.sent(batch[0].Due, time.Since(start), len(batch[0].Frame.Data))
+						break
+					}
+					if !errors.Is(err, ErrRetry) || tries >= maxRetries {
+						if !errors.Is(err, ErrRetry) && !errors.Is(err, ErrOversize) {
+							return err
+						}
+						m.r.Failed++
+						cnt.failed.Add(1)
+						break
+					}
+				}
+				batch = batch[:copy(batch, batch[1:])]
+			case errors.Is(err, ErrOversize):
+				f := batch[0].Frame
+				if o.Oversize == OversizeStop {
+					return fmt.Errorf("frame %d: %w (%d bytes, MTU %d); use --on-oversize skip to leave such frames out", f.Number, err, linkPayloadLen(f), mtu)
+				}
+				m.r.Oversize++
+				batch = batch[:copy(batch, batch[1:])]
+			default:
+				return err
+			}
+		}
+		return nil
+	}
+
+	sent := int64(0)
+	maxDue := time.Duration(-1)
+loop:
+	for pass := 0; loops == 0 || pass < loops; pass++ {
+		if pass > 0 {
+			sched.NewLoop()
+		}
+		m.r.Loops = pass + 1
+		for i := range frames.List {
+			if stop.Load() {
+				m.r.Stopped = "interrupted"
+				break loop
+			}
+			if o.Limit > 0 && sent >= o.Limit {
+				m.r.Stopped = "--limit"
+				break loop
+			}
+			f := &frames.List[i]
+			if mtu > 0 && linkPayloadLen(f) > mtu {
+				if o.Oversize == OversizeStop {
+					runErr = fmt.Errorf("frame %d: %w (%d bytes, MTU %d of %s); use --on-oversize skip to leave such frames out", f.Number, ErrOversize, linkPayloadLen(f), mtu, out.Name())
+					m.r.Stopped = "oversize frame"
+					break loop
+				}
+				if !warned && o.Warn != nil {
+					o.Warn(fmt.Sprintf("frame %d: %d bytes is over the MTU %d of %s: skipped (and so will be any other)", f.Number, linkPayloadLen(f), mtu, out.Name()))
+				}
+				warned = true
+				m.r.Oversize++
+				continue
+			}
+			due := sched.Next(f.Time, len(f.Data))
+			if o.Duration > 0 && due > o.Duration {
+				m.r.Stopped = "--duration"
+				break loop
+			}
+			if paced && due > maxDue {
+				if now := time.Since(start); due > now {
+					if err := flush(); err != nil {
+						runErr = err
+						break loop
+					}
+					waitUntil(start, due)
+				}
+			}
+			maxDue = due
+			batch = append(batch, Packet{Frame: f, Due: due})
+			sent++
+			if len(batch) == cap(batch) || !paced && len(batch) > 0 {
+				if err := flush(); err != nil {
+					runErr = err
+					break loop
+				}
+			}
+		}
+	}
+	if runErr == nil {
+		runErr = flush()
+	}
+	r := m.finish(o.Pacing.Mode == Topspeed)
+	if runErr != nil {
+		if r.Stopped == "" {
+			r.Stopped = runErr.Error()
+		}
+		return r, runErr
+	}
+	if frames.Err != nil {
+		r.Stopped = "damaged capture"
+		return r, frames.Err
+	}
+	return r, nil
+}
