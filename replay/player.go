@@ -76,10 +76,10 @@ type Options struct {
 }
 
 // spinMargin is how long before a frame is due the sender stops sleeping
-// and spins on the clock: the Go runtime's timers wake up tens of
-// microseconds late, a spin on the vDSO clock within a few hundred
-// nanoseconds.
-const spinMargin = 200 * time.Microsecond
+// and spins on the clock: nanosleep wakes up a few to tens of microseconds
+// late (more on a loaded machine), a spin on the vDSO clock within a
+// hundred nanoseconds.
+const spinMargin = 100 * time.Microsecond
 
 // maxRetries bounds the retries of one frame the queue refused; between
 // them the sender yields (then sleeps 20 µs), so one frame waits at most
@@ -99,7 +99,7 @@ func waitUntil(start time.Time, due time.Duration) {
 			return
 		}
 		if rem > spinMargin {
-			time.Sleep(rem - spinMargin)
+			sleep(rem - spinMargin)
 		}
 	}
 }
@@ -163,6 +163,9 @@ func Play(ctx context.Context, frames *Frames, out Output, o Options) (Report, e
 		}
 	}()
 	var cnt counters
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	defer preciseThread()()
 	start := time.Now()
 	if o.Stats > 0 && o.StatsOut != nil {
 		wg.Add(1)
@@ -184,8 +187,6 @@ func Play(ctx context.Context, frames *Frames, out Output, o Options) (Report, e
 		}()
 	}
 
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
 	sched := NewSchedule(o.Pacing, o.LoopDelay)
 	paced := out.Paced()
 	mtu := out.MTU()
@@ -309,8 +310,8 @@ loop:
 			}
 		}
 	}
-	if runErr == nil {
-		runErr = flush()
+	if err := flush(); runErr == nil {
+		runErr = err
 	}
 	r := m.finish(o.Pacing.Mode == Topspeed)
 	if runErr != nil {
