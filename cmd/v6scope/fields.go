@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"github.com/v6scope/v6scope/decode"
 )
 
 func newFieldsCmd(e *env) *cobra.Command {
@@ -25,7 +24,7 @@ whose name starts with it (e.g. "ipv6." or "icmpv6.nd").`,
 			}
 			w := bufio.NewWriter(e.stdout)
 			n := 0
-			for _, f := range decode.NewSchema().Fields() {
+			for _, f := range schema().Fields() {
 				if !strings.HasPrefix(f.Name, prefix) {
 					continue
 				}

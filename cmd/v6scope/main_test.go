@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/v6scope/v6scope/capture"
-	"github.com/v6scope/v6scope/decode"
 	"github.com/v6scope/v6scope/internal/tsharkdiff"
 	"github.com/v6scope/v6scope/pcaps"
 )
@@ -494,7 +493,7 @@ func TestFieldsCommand(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	all := lines(out)
-	if want := len(decode.NewSchema().Names()); len(all) != want {
+	if want := len(schema().Names()); len(all) != want {
 		t.Errorf("fields lists %d names, the schema has %d", len(all), want)
 	}
 	prefix := "ipv6.routing"

@@ -117,7 +117,7 @@ type sink struct {
 }
 
 func newSink(o *readOptions) (*sink, error) {
-	s := &sink{format: o.format, o: o, schema: decode.NewSchema()}
+	s := &sink{format: o.format, o: o, schema: schema()}
 	tf, err := output.ParseTimeFormat(o.timeFmt)
 	if err != nil {
 		return nil, usageErr("%v", err)
@@ -210,6 +210,7 @@ func (e *env) print(r *capture.Reader, s *sink, o *readOptions) error {
 	if s.fields != nil && s.fields.Header {
 		buf = s.fields.AppendHeader(buf)
 	}
+	ann := newAnnotator(o)
 	for o.count == 0 || read < o.count {
 		if err := r.Next(&f); err != nil {
 			if err != io.EOF {
@@ -223,6 +224,7 @@ func (e *env) print(r *capture.Reader, s *sink, o *readOptions) error {
 			fmt.Fprintf(e.stderr, "v6scope: warning: frame %d: link type %s is not supported; its frames are shown as data\n", f.Number, f.LinkType)
 		}
 		d.Decode(&f, &p)
+		ann.observe(&f, &p, d)
 		if s.filter != nil && !s.filter.Match(&p.Tree) {
 			continue
 		}
