@@ -1,0 +1,329 @@
+package replay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/v6scope/v6scope/capture"
+	"github.com/v6scope/v6scope/decode"
+	"github.com/v6scope/v6scope/decode/filter"
+)
+
+// ScriptEnv is what a script runs with.
+type ScriptEnv struct {
+	// Dir is where relative capture and output names are found (the
+	// script's directory).
+	Dir string
+	// Out receives one line per step done.
+	Out io.Writer
+	// OpenInterface and Listen open an interface for sending and for
+	// expect; nil: the package's own (tests open them in a namespace).
+	OpenInterface func(name string) (Output, error)
+	Listen        func(name string) (*Listener, error)
+	// Interface names the interface when the script has no interface
+	// line of its own (--script with -i).
+	Interface       string
+	TeredoHeuristic bool
+}
+
+// scriptRun is the state of a running script.
+type scriptRun struct {
+	s       *Script
+	env     ScriptEnv
+	ctx     context.Context
+	out     Output
+	lis     *Listener
+	capPath string
+	sel     *filter.Filter
+	src     net.HardwareAddr
+	dst     net.HardwareAddr
+	maps    []IPMap
+	pacing  Pacing
+	since   time.Time  // expect looks at frames received from here on
+	rx      []Received // received, not yet consumed
+	dec     *decode.Decoder
+	pkt     decode.Packet
+	sent    int64
+}
+
+// ScriptSummary counts what a script did.
+type ScriptSummary struct {
+	Steps, Sends, Expects int
+	Packets               int64
+}
+
+// Run runs the script; the error of a failed step is a *ScriptError
+// naming its line (wrapping ErrExpect for an expectation not met).
+func (s *Script) Run(ctx context.Context, env ScriptEnv) (ScriptSummary, error) {
+	r := &scriptRun{s: s, env: env, ctx: ctx, dec: decode.New()}
+	r.dec.SetHeuristic("teredo", env.TeredoHeuristic)
+	if r.env.OpenInterface == nil {
+		r.env.OpenInterface = func(name string) (Output, error) { return OpenInterface(name, InterfaceOptions{}) }
+	}
+	if r.env.Listen == nil {
+		r.env.Listen = Listen
+	}
+	if r.env.Out == nil {
+		r.env.Out = io.Discard
+	}
+	defer r.close()
+	var sum ScriptSummary
+	type frame struct{ loop, left int }
+	var stack []frame
+	if env.Interface != "" {
+		if err := r.setInterface(env.Interface); err != nil {
+			return sum, &ScriptError{Name: s.Name, Line: 0, Msg: err.Error()}
+		}
+	}
+	for pc := 0; pc < len(s.Steps); pc++ {
+		if err := ctx.Err(); err != nil {
+			return sum, err
+		}
+		st := &s.Steps[pc]
+		sum.Steps++
+		fail := func(err error) error { return &ScriptError{Name: s.Name, Line: st.Line, Msg: err.Error()} }
+		switch st.Op {
+		case OpInterface:
+			if r.out != nil {
+				r.close()
+			}
+			if err := r.setInterface(st.Arg); err != nil {
+				return sum, fail(err)
+			}
+		case OpOutput:
+			if r.out != nil {
+				r.close()
+			}
+			r.out = &lazyFile{path: r.path(st.Arg)}
+		case OpOpen:
+			r.capPath = r.path(st.Arg)
+		case OpSelect:
+			r.sel = st.Filter
+		case OpRewrite:
+			switch st.What {
+			case "clear":
+				r.src, r.dst, r.maps = nil, nil, nil
+			case "src-mac":
+				r.src = st.MAC
+			case "dst-mac":
+				r.dst = st.MAC
+			case "map-ip":
+				r.maps = append(r.maps, st.Map)
+			}
+		case OpRate:
+			r.pacing = st.Pacing
+		case OpSend:
+			n, err := r.send(st)
+			if err != nil {
+				return sum, fail(err)
+			}
+			sum.Sends++
+			sum.Packets += n
+		case OpWait:
+			select {
+			case <-time.After(st.D):
+			case <-ctx.Done():
+				return sum, ctx.Err()
+			}
+			fmt.Fprintf(r.env.Out, "line %d: waited %v\n", st.Line, st.D)
+		case OpLoop:
+			stack = append(stack, frame{loop: pc, left: st.N})
+		case OpEnd:
+			top := &stack[len(stack)-1]
+			if top.left--; top.left > 0 {
+				pc = top.loop
+			} else {
+				stack = stack[:len(stack)-1]
+			}
+		case OpExpect, OpExpectNone:
+			sum.Expects++
+			if err := r.expect(st); err != nil {
+				return sum, fail(err)
+			}
+		}
+	}
+	return sum, nil
+}
+
+func (r *scriptRun) path(name string) string {
+	if filepath.IsAbs(name) || r.env.Dir == "" {
+		return name
+	}
+	return filepath.Join(r.env.Dir, name)
+}
+
+func (r *scriptRun) setInterface(name string) error {
+	out, err := r.env.OpenInterface(name)
+	if err != nil {
+		return err
+	}
+	lis, err := r.env.Listen(name)
+	if err != nil {
+		out.Close()
+		return err
+	}
+	r.out, r.lis = out, lis
+	r.since = time.Now()
+	return nil
+}
+
+func (r *scriptRun) close() {
+	if r.out != nil {
+		r.out.Close()
+		r.out = nil
+	}
+	if r.lis != nil {
+		r.lis.Close()
+		r.lis = nil
+	}
+}
+
+func (r *scriptRun) send(st *Step) (int64, error) {
+	src, err := capture.Open(r.capPath)
+	if err != nil {
+		return 0, err
+	}
+	defer src.Close()
+	fs, err := Load(src, r.capPath, Selection{Filter: r.sel, Max: st.N}, NewRewriter(r.src, r.dst, r.maps), r.env.TeredoHeuristic)
+	if err != nil {
+		return 0, err
+	}
+	if len(fs.List) == 0 && fs.Err == nil {
+		return 0, fmt.Errorf("no frame of %s is selected", filepath.Base(r.capPath))
+	}
+	// Frames already received are not answers to this send.
+	r.drain()
+	r.rx = r.rx[:0]
+	r.since = time.Now()
+	rep, err := Play(r.ctx, fs, r.out, Options{Pacing: r.pacing, Loops: 1})
+	fmt.Fprintf(r.env.Out, "line %d: sent %d frame(s) of %s (%s) in %.6f s\n", st.Line, rep.Packets, filepath.Base(r.capPath), r.pacing, rep.Duration.Seconds())
+	return rep.Packets, err
+}
+
+// drain moves what the listener received into r.rx.
+func (r *scriptRun) drain() {
+	if r.lis == nil {
+		return
+	}
+	for {
+		select {
+		case f := <-r.lis.C:
+			if !f.Time.Before(r.since) {
+				r.rx = append(r.rx, f)
+			}
+		default:
+			return
+		}
+	}
+}
+
+// match returns the index in r.rx of the first frame matching f, or -1.
+func (r *scriptRun) match(f *filter.Filter, from int) int {
+	for i := from; i < len(r.rx); i++ {
+		fr := capture.Frame{Number: i + 1, Time: r.rx[i].Time, LinkType: r.rx[i].LinkType, Data: r.rx[i].Data, CapLen: len(r.rx[i].Data), OrigLen: len(r.rx[i].Data)}
+		r.dec.Decode(&fr, &r.pkt)
+		if f.Match(&r.pkt.Tree) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (r *scriptRun) describe() string {
+	s := &r.pkt.Summary
+	src, dst := s.Src.String(), s.Dst.String()
+	if !s.Src.IsValid() {
+		src, dst = net.HardwareAddr(s.SrcHW).String(), net.HardwareAddr(s.DstHW).String()
+	}
+	return src + " → " + dst + " " + s.Protocol + " " + string(s.Info)
+}
+
+func (r *scriptRun) expect(st *Step) error {
+	deadline := time.NewTimer(st.D)
+	defer deadline.Stop()
+	start := time.Now()
+	checked := 0
+	for {
+		r.drain()
+		if i := r.match(st.Filter, checked); i >= 0 {
+			if st.Op == OpExpectNone {
+				return fmt.Errorf("%w: expect-none %s: a matching frame arrived %s after the last send: %s",
+					ErrExpect, st.Arg, r.rx[i].Time.Sub(r.since).Round(time.Microsecond), r.describe())
+			}
+			fmt.Fprintf(r.env.Out, "line %d: expect %s: matched %s after the last send: %s\n",
+				st.Line, st.Arg, r.rx[i].Time.Sub(r.since).Round(time.Microsecond), r.describe())
+			r.rx = r.rx[i+1:] // the next expect looks after this frame
+			return nil
+		}
+		checked = len(r.rx)
+		select {
+		case f := <-r.lis.C:
+			if !f.Time.Before(r.since) {
+				r.rx = append(r.rx, f)
+			}
+		case <-deadline.C:
+			if st.Op == OpExpectNone {
+				fmt.Fprintf(r.env.Out, "line %d: expect-none %s: nothing matched in %v\n", st.Line, st.Arg, st.D)
+				return nil
+			}
+			return fmt.Errorf("%w: expect %s: nothing matched within %v (%s received since the last send, none matching)",
+				ErrExpect, st.Arg, st.D, plural(len(r.rx), "frame"))
+		case <-r.ctx.Done():
+			return r.ctx.Err()
+		}
+		_ = start
+	}
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
+}
+
+// lazyFile is a script's output file, created at the first send with the
+// link type of the frames sent.
+type lazyFile struct {
+	path string
+	f    *FileOutput
+}
+
+func (l *lazyFile) Name() string { return "file " + l.path }
+func (l *lazyFile) MTU() int     { return 0 }
+func (l *lazyFile) Paced() bool  { return false }
+func (l *lazyFile) Start(first time.Time) error {
+	if l.f != nil {
+		return l.f.Start(first)
+	}
+	return nil
+}
+
+func (l *lazyFile) Send(b []Packet) (int, error) {
+	if l.f == nil {
+		f, err := CreateFile(l.path, b[0].Frame.LinkType, "written by a v6scope replay script")
+		if err != nil {
+			return 0, err
+		}
+		l.f = f
+		if len(b) > 0 {
+			_ = f.Start(b[0].Frame.Time.Add(-b[0].Due))
+		}
+	}
+	return l.f.Send(b)
+}
+
+func (l *lazyFile) Close() error {
+	if l.f == nil {
+		return nil
+	}
+	return l.f.Close()
+}
+
+var _ = errors.New
