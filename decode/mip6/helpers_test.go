@@ -164,14 +164,15 @@ func syntheticFrames() map[string][]byte {
 		"bu-allflags": frame(home, mh(5, bu(1, 0xffc0, 10))),
 		"bu-nohoa":    frame(pkt{src: mn, dst: ha}, mh(5, bu(1, 0xc000, 10))),
 		"bu-dereg":    frame(home, mh(5, bu(2, 0xc000, 0))),
-		"bu-acoa":     frame(toCN, mh(5, bu(3, 0x8000, 2), opt(1, 0, 0, 0, 0), opt(3, addr("2001:db8:99::1")...))),
-		"bu-mnp":      frame(home, mh(5, bu(4, 0xc400, 30), []byte{1, 0}, opt(6, cat([]byte{0, 56}, addr("2001:db8:10:100::"))...))),
+		"bu-acoa":     frame(toCN, mh(5, bu(3, 0x8000, 2), opt(1, 0, 0, 0, 0, 0, 0, 0, 0), opt(3, addr("2001:db8:99::1")...))),
+		"bu-mnp":      frame(home, mh(5, bu(4, 0xc400, 30), opt(1, 0, 0, 0, 0, 0, 0), opt(6, cat([]byte{0, 56}, addr("2001:db8:10:100::"))...))),
 		"bu-pmip": frame(pkt{src: "2001:db8:5::1", dst: ha}, mh(5, bu(5, 0x8200, 30),
-			[]byte{1, 0}, opt(22, cat([]byte{0, 64}, addr("2001:db8:77::"))...), // HNP at 8n+4
+			opt(1, 0, 0, 0, 0, 0, 0), // PadN to put the HNP at 8n+4 (byte 20)
+			opt(22, cat([]byte{0, 64}, addr("2001:db8:77::"))...),
 			opt(23, 0, 1), opt(24, 0, 4), // Handoff Indicator, ATT
 			opt(8, append([]byte{1}, "mn1@example.net"...)...), // MN Identifier (NAI)
-			[]byte{1, 1, 0}, opt(27, ts...), // Timestamp at 8n+2
-			[]byte{1, 2, 0, 0}, opt(26, addr("fe80::1")...))), // LLA at 8n+6
+			opt(27, ts...),                        // Timestamp at 8n+2 (byte 66)
+			opt(1), opt(26, addr("fe80::1")...))), // LLA at 8n+6 (byte 78)
 		"bu-misaligned": frame(toCN, mh(5, bu(6, 0x8000, 2), opt(3, addr("2001:db8:99::1")...), opt(5, make([]byte, 12)...), opt(1, 0, 0))),
 		"bu-badsum":     frame(pkt{src: mn, dst: ha, hoa: hoa, badSum: true}, mh(5, bu(7, 0xc000, 10))),
 		"bu-badlen":     frame(toCN, mh(5, bu(8, 0x8000, 2), opt(4, 0, 1, 0, 2, 0, 0))),
@@ -195,6 +196,14 @@ func syntheticFrames() map[string][]byte {
 		"obsolete-62":   frame(pkt{src: mn, dst: ha, next: 62}, mh(5, bu(13, 0xc000, 10))),
 		"payload-proto": frame(pkt{src: mn, dst: ha, hoa: hoa}, append([]byte{6}, mh(5, bu(14, 0xc000, 10))[1:]...)),
 		"rh2-two":       frame(pkt{src: cn, dst: mn, rh2: []string{hoa, "2001:db8:10:1::101"}}, mh(6, ba(0, 0, 2, 2))),
-		"cut":           frame(pkt{src: mn, dst: ha, plen: 200}, mh(5, bu(15, 0xc000, 10), opt(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))),
+		"cut":           frame(pkt{src: mn, dst: ha, plen: 200}, longer(mh(5, bu(15, 0xc000, 10)))),
+		"too-long":      frame(pkt{src: mn, dst: ha, hoa: hoa}, longer(mh(5, bu(16, 0xc000, 10)))),
 	}
+}
+
+// longer makes a header's Header Len claim 80 more bytes than it holds.
+func longer(h []byte) []byte {
+	h = slices.Clone(h)
+	h[1] += 10
+	return h
 }
