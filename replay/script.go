@@ -88,9 +88,13 @@ type ScriptError struct {
 	Name string
 	Line int
 	Msg  string
+	Err  error // the step's error, when a step failed
 }
 
 func (e *ScriptError) Error() string { return fmt.Sprintf("%s:%d: %s", e.Name, e.Line, e.Msg) }
+
+// Unwrap returns the step's error.
+func (e *ScriptError) Unwrap() error { return e.Err }
 
 // ErrExpect is wrapped by the error of an expect that was not met.
 var ErrExpect = errors.New("expectation not met")

@@ -2,7 +2,6 @@ package replay
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -78,7 +77,7 @@ func (s *Script) Run(ctx context.Context, env ScriptEnv) (ScriptSummary, error) 
 	var stack []frame
 	if env.Interface != "" {
 		if err := r.setInterface(env.Interface); err != nil {
-			return sum, &ScriptError{Name: s.Name, Line: 0, Msg: err.Error()}
+			return sum, &ScriptError{Name: s.Name, Line: 0, Msg: err.Error(), Err: err}
 		}
 	}
 	for pc := 0; pc < len(s.Steps); pc++ {
@@ -87,7 +86,7 @@ func (s *Script) Run(ctx context.Context, env ScriptEnv) (ScriptSummary, error) 
 		}
 		st := &s.Steps[pc]
 		sum.Steps++
-		fail := func(err error) error { return &ScriptError{Name: s.Name, Line: st.Line, Msg: err.Error()} }
+		fail := func(err error) error { return &ScriptError{Name: s.Name, Line: st.Line, Msg: err.Error(), Err: err} }
 		switch st.Op {
 		case OpInterface:
 			if r.out != nil {
@@ -326,4 +325,3 @@ func (l *lazyFile) Close() error {
 	return l.f.Close()
 }
 
-var _ = errors.New
