@@ -150,3 +150,66 @@ func neededBy(expr string, needs map[string]string) string {
 	}
 	return ""
 }
+
+// TestNoBadUDPChecksums decodes every bundled capture with v6scope's
+// decoder and fails on any frame with a udp.checksum.bad expert note. A
+// capture recorded where the sending interface offloads checksums
+// (veths do by default: CHECKSUM_PARTIAL) holds only the pseudo-header
+// sum in every UDP checksum field, and readers would take each datagram
+// for corrupt; the regen scripts turn offload off (ethtool -K DEV tx off)
+// before they capture. A capture meant to show bad checksums says so in
+// its expect.json, with a count for "udp.checksum.bad" (taken with
+// udp.check_checksum:TRUE in its tshark_prefs): then it must hold exactly
+// that many. None does.
+func TestNoBadUDPChecksums(t *testing.T) {
+	const code = "udp.checksum.bad"
+	for _, c := range Captures() {
+		t.Run(c, func(t *testing.T) {
+			e, err := Expect(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			intended := e.Counts[code]
+			file, err := FS.Open(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer file.Close()
+			r, err := capture.NewReader(file, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := decode.New()
+			var (
+				fr  capture.Frame
+				p   decode.Packet
+				bad []int
+			)
+			for frames := 0; ; frames++ {
+				err := r.Next(&fr)
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatalf("after %d frames: %v", frames, err)
+				}
+				d.Decode(&fr, &p)
+				for _, n := range p.Notes() {
+					if n.Code == code {
+						bad = append(bad, fr.Number)
+						break
+					}
+				}
+			}
+			if len(bad) != intended {
+				const show = 10
+				frames := fmt.Sprint(bad)
+				if len(bad) > show {
+					frames = fmt.Sprint(bad[:show]) + fmt.Sprintf(" and %d more", len(bad)-show)
+				}
+				t.Errorf("%d frames with a %s note (frames %s), expect.json intends %d: was the capture recorded with checksum offload on? (see pcaps/regen/README.md)",
+					len(bad), code, frames, intended)
+			}
+		})
+	}
+}

@@ -39,7 +39,7 @@
 #
 # Usage: sudo pcaps/regen/ikev2-strongswan.sh [OUTDIR]   (default: pcaps/)
 # Needs: root, iproute2, iptables, dumpcap/editcap/reordercap/tshark/capinfos,
-#        strongSwan (charon, swanctl, pki), iputils-ping, go.
+#        strongSwan (charon, swanctl, pki), iputils-ping, ethtool, go.
 # Takes about 2.5 min (70 s of it writing the expect.json files). See pcaps/regen/README.md.
 set -euo pipefail
 
@@ -70,6 +70,7 @@ command -v editcap >/dev/null || need_pkgs+=(wireshark-common)
 command -v reordercap >/dev/null || need_pkgs+=(wireshark-common)
 command -v tshark >/dev/null || need_pkgs+=(tshark)
 command -v ping >/dev/null || need_pkgs+=(iputils-ping)
+command -v ethtool >/dev/null || need_pkgs+=(ethtool)
 [[ -x $CHARON ]] || need_pkgs+=(strongswan-charon)
 command -v swanctl >/dev/null || need_pkgs+=(strongswan-swanctl)
 command -v pki >/dev/null || need_pkgs+=(strongswan-pki)
@@ -135,6 +136,24 @@ wait_until() {
 	done
 	log "timed out after ${limit}s waiting for: $*"
 	return 1
+}
+
+# csum_off NS DEV: no checksum offload on DEV. veths offload by default,
+# so a UDP datagram would cross the links, and be captured, with only the
+# pseudo-header sum in its checksum field (CHECKSUM_PARTIAL): every IKE
+# and ESP-in-UDP packet would show as a bad checksum. With tx off the
+# kernel fills it in before the packet leaves the sending interface, i.e.
+# before any capture sees it.
+csum_off() { ip netns exec "$1" ethtool -K "$2" tx off >/dev/null; }
+
+# no_bad_udp_checksum PCAPNG: stop unless every UDP checksum is complete.
+no_bad_udp_checksum() {
+	local n
+	n=$(tshark -r "$1" -o udp.check_checksum:TRUE -Y udp.checksum.bad 2>/dev/null | wc -l)
+	if ((n != 0)); then
+		echo "ikev2-strongswan.sh: $n frames in $1 with a bad UDP checksum (checksum offload still on?)" >&2
+		exit 1
+	fi
 }
 
 # start_dumpcap RAWFILE NS IFACE...: capture in NS on the interfaces.
@@ -385,11 +404,14 @@ log "building $NS_SW $NS_I $NS_R"
 for ns in "$NS_SW" "$NS_I" "$NS_R"; do mkns "$ns"; done
 nsx "$NS_SW" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 ip -n "$NS_SW" link add v6s-ike0 type bridge stp_state 0 mcast_snooping 0
+csum_off "$NS_SW" v6s-ike0
 for spec in "v6s-ini $NS_I $MAC_I $ADDR_I $IN_I" "v6s-res $NS_R $MAC_R $ADDR_R $IN_R"; do
 	read -r port ns mac addr inner <<<"$spec"
 	ip -n "$NS_SW" link add "$port" type veth peer name eth0 netns "$ns"
 	ip -n "$NS_SW" link set "$port" master v6s-ike0 up
 	ip -n "$ns" link set eth0 address "$mac"
+	csum_off "$NS_SW" "$port"
+	csum_off "$ns" eth0
 	# No router here: keep the link quiet apart from IKE and its ND.
 	nsx "$ns" sysctl -qw net.ipv6.conf.eth0.accept_ra=0 net.ipv6.conf.eth0.autoconf=0 \
 		net.ipv6.conf.eth0.router_solicitations=0
@@ -659,6 +681,9 @@ for ns in "$NS_NI" "$NS_NAT" "$NS_NR"; do mkns "$ns"; done
 # The NAT's two sides are named for what they are; the capture shows them.
 ip -n "$NS_NAT" link add v6s-in type veth peer name eth0 netns "$NS_NI"
 ip -n "$NS_NAT" link add v6s-out type veth peer name eth0 netns "$NS_NR"
+for ns_dev in "$NS_NAT:v6s-in" "$NS_NAT:v6s-out" "$NS_NI:eth0" "$NS_NR:eth0"; do
+	csum_off "${ns_dev%%:*}" "${ns_dev#*:}"
+done
 nsx "$NS_NAT" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 \
 	net.ipv4.ip_forward=1
 ip -n "$NS_NAT" addr add "$NAT_IN/24" dev v6s-in
@@ -813,10 +838,12 @@ Initiator nini $ADDR_NI behind the NAT, responder nres $ADDR_NR; PSK; tunnel car
 NAT detection (NAT_DETECTION_SOURCE_IP/DESTINATION_IP) finds the NAT, IKE floats from UDP 500 to 4500 for IKE_AUTH, ESP in UDP (userspace IPsec, kernel-libipsec), \
 NAT-T keepalives (one 0xff byte, every 3 s while idle) from the initiator, then Delete IKE SA. \
 Decrypt with ikev2-strongswan.ikev2_decryption_table. Regenerate with pcaps/regen/ikev2-strongswan.sh."
+no_bad_udp_checksum "$raw1"
 editcap --capture-comment "$comment1" "$raw1" "$outdir/$name.pcapng"
 # dumpcap writes each interface's packets a block at a time: put the two
 # interfaces' frames back in time order.
 reordercap "$raw2" "$work/raw2-sorted.pcapng" >/dev/null
+no_bad_udp_checksum "$work/raw2-sorted.pcapng"
 editcap --capture-comment "$comment2" "$work/raw2-sorted.pcapng" "$outdir/$natname.pcapng"
 
 # tshark must decrypt every encrypted IKE message with the table, and

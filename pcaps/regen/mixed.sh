@@ -216,6 +216,14 @@ for f in _ws.malformed '_ws.expert.severity==error' icmpv6.type==4; do
 		exit 1
 	fi
 done
+# No part may bring a partial UDP checksum (veth checksum offload; the
+# parts turn it off before they capture).
+badsum=$(tshark -r "$outdir/$name.pcapng" "${prefs[@]}" -o udp.check_checksum:TRUE -Y udp.checksum.bad 2>/dev/null | wc -l)
+log "udp.checksum.bad: $badsum frames in $name.pcapng"
+if ((badsum != 0)); then
+	echo "mixed.sh: $badsum frames with a bad UDP checksum" >&2
+	exit 1
+fi
 wsdir="$work/wireshark"
 mkdir -p "$wsdir"
 cp "$outdir/$name.ikev2_decryption_table" "$wsdir/ikev2_decryption_table"

@@ -28,7 +28,7 @@
 #
 # Usage: sudo pcaps/regen/teredo-miredo.sh [OUTDIR]   (default: pcaps/)
 # Needs: root, iproute2, iptables, dumpcap/editcap/tshark/capinfos,
-# miredo, miredo-server, iputils-ping, go. Takes about 35 s.
+# miredo, miredo-server, iputils-ping, ethtool, go. Takes about 35 s.
 # See pcaps/regen/README.md.
 set -euo pipefail
 
@@ -60,6 +60,7 @@ command -v tshark >/dev/null || need_pkgs+=(tshark)
 command -v miredo >/dev/null || need_pkgs+=(miredo)
 command -v miredo-server >/dev/null || need_pkgs+=(miredo-server)
 command -v ping >/dev/null || need_pkgs+=(iputils-ping)
+command -v ethtool >/dev/null || need_pkgs+=(ethtool)
 if ((${#need_pkgs[@]})); then
 	echo "installing: ${need_pkgs[*]}" >&2
 	echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
@@ -137,6 +138,12 @@ teredo_addr() {
 has_teredo_addr() { [[ -n $(teredo_addr "$1") ]]; }
 has_link() { ip -n "$1" link show dev "$2" >/dev/null 2>&1; }
 no_tentative() { [[ -z $(ip -n "$1" -6 addr show tentative) ]]; }
+# csum_off NS DEV: no checksum offload on DEV. veths offload by default,
+# so a UDP datagram would cross the links, and be captured, with only the
+# pseudo-header sum in its checksum field (CHECKSUM_PARTIAL): every one
+# would show as a bad checksum. With tx off the kernel fills it in before
+# the packet leaves the sending interface, i.e. before any capture sees it.
+csum_off() { ip netns exec "$1" ethtool -K "$2" tx off >/dev/null; }
 # ping_ok NS ADDR: one echo answered within 2 s.
 ping_ok() { ip netns exec "$1" ping -6 -c 1 -W 2 -n "$2" >/dev/null 2>&1; }
 
@@ -159,6 +166,7 @@ done
 nsx "$NS_SW" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 for br in internet lan-cone lan-restricted native-v6; do
 	ip -n "$NS_SW" link add "$br" type bridge stp_state 0 mcast_snooping 0
+	csum_off "$NS_SW" "$br"
 done
 
 # link BRIDGE PORT NS IFNAME MAC: a veth born inside the namespaces (never
@@ -167,6 +175,8 @@ link() {
 	ip -n "$NS_SW" link add "$2" type veth peer name "$4" netns "$3"
 	ip -n "$NS_SW" link set "$2" master "$1" up
 	ip -n "$3" link set "$4" address "$5"
+	csum_off "$NS_SW" "$2"
+	csum_off "$3" "$4"
 }
 link internet i-srv "$NS_SRV" eth0 02:76:36:54:00:01
 link internet i-natc "$NS_NATC" eth0 02:76:36:54:00:11
@@ -349,6 +359,13 @@ wait "$dumpcap_pid" 2>/dev/null || true
 # dumpcap writes each interface's packets in batches: put the four links'
 # frames in timestamp order so frame numbers follow the story.
 reordercap "$raw" "$work/sorted.pcapng" >/dev/null
+# Every UDP checksum must be complete (see csum_off).
+badsum=$(tshark -r "$work/sorted.pcapng" -o udp.check_checksum:TRUE -o teredo.heuristic_teredo:TRUE \
+	-Y udp.checksum.bad 2>/dev/null | wc -l)
+if ((badsum != 0)); then
+	echo "teredo-miredo.sh: $badsum frames with a bad UDP checksum (checksum offload still on?)" >&2
+	exit 1
+fi
 miredo_version=$(miredo -V 2>/dev/null | awk 'NR == 1 {print $NF}')
 comment="v6scope teredo-miredo: Teredo (RFC 4380) with miredo $miredo_version and miredo-server in Linux $(uname -r) network namespaces, \
 4 links captured at once (pcapng interfaces internet, lan-cone, lan-restricted, native-v6; a packet crossing a NAT appears once per link). \
