@@ -29,6 +29,7 @@ type analyzeOptions struct {
 	delayFirstProbe time.Duration
 	maxSessions     int
 	teredo          bool
+	live            liveOptions // -i: analyze a live capture (analyze_live.go)
 }
 
 // analyzers lists the protocols analyze knows, in report order.
@@ -56,8 +57,14 @@ on a virtual clock driven by the packets' timestamps (docs/analyze.md).`,
 			if len(args) == 1 {
 				o.file = args[0]
 			}
+			if len(o.live.ifaces) > 0 {
+				if o.file != "" {
+					return usageErr("a capture file and -i given: analyze one or the other")
+				}
+				return e.analyzeLive(o)
+			}
 			if o.file == "" {
-				return usageErr("no capture file: give one as an argument (use - for standard input)")
+				return usageErr("no capture file: give one as an argument (use - for standard input), or -i IFACE to analyze live")
 			}
 			return e.analyze(o)
 		},
@@ -73,6 +80,7 @@ on a virtual clock driven by the packets' timestamps (docs/analyze.md).`,
 	f.DurationVar(&o.delayFirstProbe, "delay-first-probe", andd.DefaultDelayFirstProbe, "DELAY_FIRST_PROBE_TIME (RFC 4861 §10; Linux: delay_first_probe_time)")
 	f.IntVar(&o.maxSessions, "max-sessions", 0, "cap on each session table (0: the defaults, docs/analyze.md); the least recently used are evicted and counted")
 	f.BoolVar(&o.teredo, "teredo-heuristic", true, "find Teredo on any UDP port by its content")
+	o.live.addFlags(cmd)
 	return cmd
 }
 

@@ -18,17 +18,14 @@ import (
 	"github.com/v6scope/v6scope/internal/netns"
 )
 
-// TestCaptureLive runs v6scope capture inside a namespace of a veth pair
-// while the kernels bring IPv6 up and ping: the summary lines show ND and
-// MLD, the pcapng file holds the interface's name and exactly the frames
-// the final counts report, and -a stops it.
-func TestCaptureLive(t *testing.T) {
+// liveRun runs v6scope with args inside the first namespace of a fresh
+// veth pair while the kernels bring IPv6 up and one pings the other.
+func liveRun(t *testing.T, args func(ifname string) []string) (stdout, stderr string) {
+	t.Helper()
 	netns.Require(t, "live capture needs root, iproute2 and ping (iputils-ping)", "ip", "ping")
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
 	defer cancel()
 	p := netns.NewPair(ctx, t)
-	file := filepath.Join(t.TempDir(), "live.pcapng")
-
 	type result struct {
 		stdout, stderr string
 		code           int
@@ -37,7 +34,7 @@ func TestCaptureLive(t *testing.T) {
 	go func() {
 		var r result
 		err := p.A.Do(func() error {
-			r.stdout, r.stderr, r.code = cli(t, nil, "capture", "-i", p.If, "-w", file, "-a", "duration:5")
+			r.stdout, r.stderr, r.code = cli(t, nil, args(p.If)...)
 			return nil
 		})
 		if err != nil {
@@ -65,28 +62,41 @@ func TestCaptureLive(t *testing.T) {
 	select {
 	case r = <-res:
 	case <-ctx.Done():
-		t.Fatal("capture -a duration:5 did not stop")
+		t.Fatalf("%v did not stop", args(p.If))
 	}
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
+	return r.stdout, r.stderr
+}
+
+// TestCaptureLive: the summary lines show ND and MLD, the pcapng file
+// holds the interface's name and exactly the frames the final counts
+// report, and -a stops the capture.
+func TestCaptureLive(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "live.pcapng")
+	var ifname string
+	stdout, stderr := liveRun(t, func(ifc string) []string {
+		ifname = ifc
+		return []string{"capture", "-i", ifc, "-w", file, "-a", "duration:5"}
+	})
 	for _, want := range []string{"Neighbor Solicitation", "Neighbor Advertisement", "Multicast Listener Report", "Echo (ping) reply"} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("output has no %q:\n%s", want, r.stdout)
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output has no %q:\n%s", want, stdout)
 		}
 	}
-	m := regexp.MustCompile(`(?m)^(\d+) packets captured$`).FindStringSubmatch(r.stderr)
-	if m == nil || !strings.Contains(r.stderr, "0 packets dropped by kernel") || !strings.Contains(r.stderr, "Capturing on '"+p.If+"'") {
-		t.Fatalf("stderr:\n%s", r.stderr)
+	m := regexp.MustCompile(`(?m)^(\d+) packets captured$`).FindStringSubmatch(stderr)
+	if m == nil || !strings.Contains(stderr, "0 packets dropped by kernel") || !strings.Contains(stderr, "Capturing on '"+ifname+"'") {
+		t.Fatalf("stderr:\n%s", stderr)
 	}
 	captured, _ := strconv.Atoi(m[1])
-	lines := strings.Count(r.stdout, "\n")
+	lines := strings.Count(stdout, "\n")
 	rd, err := capture.Open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rd.Close()
-	if ifs := rd.Interfaces(); len(ifs) != 1 || ifs[0].Name != p.If || ifs[0].LinkType != capture.LinkEthernet {
+	if ifs := rd.Interfaces(); len(ifs) != 1 || ifs[0].Name != ifname || ifs[0].LinkType != capture.LinkEthernet {
 		t.Errorf("file interfaces %+v", ifs)
 	}
 	n := 0
@@ -103,6 +113,19 @@ func TestCaptureLive(t *testing.T) {
 	}
 	if n != captured || lines != captured {
 		t.Errorf("%d packets captured reported, %d lines printed, %d frames in the file", captured, lines, n)
+	}
+}
+
+// TestAnalyzeLive: analyze -i streams the transitions of DAD and of the
+// neighbor cache, then prints the report.
+func TestAnalyzeLive(t *testing.T) {
+	stdout, _ := liveRun(t, func(ifc string) []string {
+		return []string{"analyze", "-i", ifc, "-a", "duration:5"}
+	})
+	for _, want := range []string{"nd address", "(new) -> TENTATIVE", "TENTATIVE -> PREFERRED", "nd neighbor", "REACHABLE"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("analyze -i output has no %q:\n%s", want, stdout)
+		}
 	}
 }
 
