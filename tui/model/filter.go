@@ -133,11 +133,13 @@ func (j *FilterJob) run(ctx context.Context, src Source, f *filter.Filter, repor
 		pr    = Progress{Total: src.Len()}
 	)
 	last := start
-	for n := 1; n <= pr.Total; n++ {
+	n := 0
+	// each handles frame n; it reports false to stop.
+	each := func(fr *capture.Frame) bool {
+		n++
 		if n&1023 == 0 {
 			if ctx.Err() != nil {
-				pr.Canceled = true
-				break
+				return false
 			}
 			if now := time.Now(); now.Sub(last) >= reportEvery {
 				last = now
@@ -145,20 +147,30 @@ func (j *FilterJob) run(ctx context.Context, src Source, f *filter.Filter, repor
 				report(pr)
 			}
 		}
-		if err := src.ReadFrame(n, &fr); err != nil {
-			pr.Err = err
-			break
-		}
 		if n == 1 {
 			first, prev = fr.Time, fr.Time
 		}
 		d.SetTimeBase(first, prev)
 		prev = fr.Time
-		d.Decode(&fr, &pkt)
+		d.Decode(fr, &pkt)
 		if f.Match(&pkt.Tree) {
 			pr.Matches = append(pr.Matches, int32(n))
 		}
 		pr.Done = n
+		return true
+	}
+	if sc, ok := src.(Scanner); ok {
+		pr.Err = sc.Scan(pr.Total, each)
+	} else {
+		for n < pr.Total {
+			if err := src.ReadFrame(n+1, &fr); err != nil {
+				pr.Err = err
+				break
+			}
+			if !each(&fr) {
+				break
+			}
+		}
 	}
 	if ctx.Err() != nil {
 		pr.Canceled = true

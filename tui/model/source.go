@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bufio"
 	"compress/gzip"
 	"errors"
 	"fmt"
@@ -128,6 +129,35 @@ func (s *FileSource) Interfaces() []capture.Interface { return s.ix.Interfaces }
 
 // Index returns the frame index (for measuring its size).
 func (s *FileSource) Index() *capture.Index { return s.ix }
+
+// Scan reads frames 1…limit front to back, calling fn for each until it
+// returns false: much faster than ReadFrame one by one (one buffered
+// pass instead of a read per frame). The display filter uses it.
+func (s *FileSource) Scan(limit int, fn func(f *capture.Frame) bool) error {
+	r, err := capture.NewReader(bufio.NewReaderSize(io.NewSectionReader(s.file, 0, 1<<62), 1<<20), s.name)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	var f capture.Frame
+	for n := 1; n <= limit; n++ {
+		if err := r.Next(&f); err != nil {
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+		if !fn(&f) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// Scanner is a Source that can also be read front to back quickly.
+type Scanner interface {
+	Scan(limit int, fn func(f *capture.Frame) bool) error
+}
 
 // Close closes the file.
 func (s *FileSource) Close() error { return s.file.Close() }
