@@ -83,7 +83,7 @@ func Register(d *Decoder) {
 
 	// IKE (RFC 7296) on UDP 500; on 4500 behind the Non-ESP Marker, beside
 	// ESP in UDP and NAT-keepalives (RFC 3948); ESP as IP protocol 50.
-	d.add(ikev2.New(ctx))
+	d.add(ikev2.New(ctx, udp))
 	d.add(&ikev2.UDPEncap{})
 	d.add(&ikev2.ESP{})
 	disp.UDPPort[ikev2.Port] = dissect.LayerISAKMP

@@ -53,6 +53,7 @@ var decoded = map[string]bool{
 	"ip": true, "ipv6": true, "ipv6.hopopts": true, "ipv6.routing": true, "ipv6.fraghdr": true, "ipv6.dstopts": true,
 	"udp": true, "tcp": true, "icmp": true, "icmpv6": true, "data": true,
 	"teredo": true, "mipv6": true,
+	"isakmp": true, "udpencap": true, "esp": true,
 }
 
 // comparable reports whether tshark's protocol chain for a frame stays

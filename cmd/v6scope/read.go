@@ -13,6 +13,7 @@ import (
 	"github.com/v6scope/v6scope/capture"
 	"github.com/v6scope/v6scope/decode"
 	"github.com/v6scope/v6scope/decode/filter"
+	"github.com/v6scope/v6scope/decode/ikev2"
 	"github.com/v6scope/v6scope/output"
 )
 
@@ -29,6 +30,7 @@ type readOptions struct {
 	explain  bool
 	noNames  bool
 	teredo   bool
+	ikeKeys  string
 	interval time.Duration
 }
 
@@ -74,6 +76,7 @@ docs/filters.md and docs/json.md.`,
 	f.BoolVar(&o.explain, "explain", false, "with -V, explain every field with its RFC section")
 	f.BoolVarP(&o.noNames, "no-resolve", "n", false, "accepted for tshark compatibility: v6scope never resolves names")
 	f.BoolVar(&o.teredo, "teredo-heuristic", true, "find Teredo on any UDP port by its content, not only on port 3544 (tshark: -o teredo.heuristic_teredo:TRUE); =false to turn off")
+	f.StringVar(&o.ikeKeys, "ikev2-keys", "", "decrypt IKEv2 with the keys in FILE: Wireshark's ikev2_decryption_table format (strongSwan's save-keys) or tcpdump's IKEv2 secrets (docs/ikev2.md)")
 	return cmd
 }
 
@@ -114,6 +117,8 @@ type sink struct {
 	filter *filter.Filter
 	schema *decode.Schema
 	o      *readOptions
+	// ikeKeys decrypts IKEv2 (--ikev2-keys), nil without.
+	ikeKeys *ikev2.KeyTable
 }
 
 func newSink(o *readOptions) (*sink, error) {
@@ -123,6 +128,17 @@ func newSink(o *readOptions) (*sink, error) {
 		return nil, usageErr("%v", err)
 	}
 	s.clock.Format = tf
+	if o.ikeKeys != "" {
+		f, err := os.Open(o.ikeKeys)
+		if err != nil {
+			return nil, &exitError{exitInput, fmt.Errorf("--ikev2-keys: %w", err)}
+		}
+		s.ikeKeys, err = ikev2.ReadKeyTable(f)
+		f.Close()
+		if err != nil {
+			return nil, &exitError{exitInput, fmt.Errorf("--ikev2-keys %s: %w", o.ikeKeys, err)}
+		}
+	}
 	switch o.format {
 	case "text", "json":
 		if len(o.fields) > 0 {
@@ -190,6 +206,7 @@ func (e *env) print(r *capture.Reader, s *sink, o *readOptions) error {
 		}
 	}
 	d.SetHeuristic("teredo", o.teredo)
+	d.SetIKEv2Keys(s.ikeKeys)
 	d.InterfaceName = func(i int) string {
 		if ifs := r.Interfaces(); i < len(ifs) {
 			return ifs[i].Name

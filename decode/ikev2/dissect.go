@@ -53,9 +53,15 @@ func (m *ISAKMP) Dissect(t *dissect.Tree) {
 	if v == 1 {
 		t.Uint(fV1, off+versionOff, 1, 1)
 	}
-	t.Uint(fExchange, off+exchangeOff, 1, uint64(m.Exchange))
+	known := v == 1 || v == 2
+	if known {
+		t.Uint(fExchange, off+exchangeOff, 1, uint64(m.Exchange))
+	}
 	t.Push(fFlags, off+flagsOff, 1).U = uint64(m.Flags)
-	if v == 1 {
+	if !known {
+		// Another version's flags mean something else; tshark shows only
+		// the byte, and so does v6scope.
+	} else if v == 1 {
 		t.Uint(fFlagE, off+flagsOff, 1, b2u(m.Flags&flagV1Encrypt != 0))
 		t.Uint(fFlagC, off+flagsOff, 1, b2u(m.Flags&flagV1Commit != 0))
 		t.Uint(fFlagA, off+flagsOff, 1, b2u(m.Flags&flagV1Auth != 0))
@@ -86,6 +92,9 @@ func (m *ISAKMP) Dissect(t *dissect.Tree) {
 			code, msg = "isakmp.after_encrypted", strconv.Itoa(len(m.trailing))+" bytes after the Encrypted payload, which must be the last payload of a message"
 		}
 		t.Note(dissect.Note{Severity: dissect.Warn, Code: code, Message: msg, RFC: rfcSK, Offset: at, Length: len(m.trailing)})
+	}
+	if m.endsEarly {
+		t.Note(dissect.Note{Severity: dissect.Error, Code: "isakmp.payload.overrun", Message: "the payload chain names a " + payloadWhat(&Payload{Type: m.endsNext, reserved: v == 1}) + " after the last byte of the message: the chain overruns the message", RFC: rfcGeneric, Offset: off + len(m.msg), Length: 0, Malformed: true})
 	}
 	if m.tooMany {
 		t.Note(dissect.Note{Severity: dissect.Warn, Code: "isakmp.too_many_payloads", Message: "more than " + strconv.Itoa(maxPayloads) + " payloads: v6scope stops walking the chain here", RFC: rfcGeneric, Offset: off, Length: len(m.msg)})
@@ -166,9 +175,9 @@ func (m *ISAKMP) dissectPayload(t *dissect.Tree, p *Payload, s span, msgOff int)
 	case PayloadKE:
 		dissectKE(t, bs, body)
 	case PayloadIDi, PayloadIDr:
-		dissectID(t, bs, body)
+		m.dissectID(t, bs, body)
 	case PayloadCERT:
-		dissectCert(t, bs, body)
+		m.dissectCert(t, bs, body)
 	case PayloadCERTREQ:
 		dissectCertReq(t, bs, body)
 	case PayloadAUTH:
@@ -433,7 +442,7 @@ func dissectKE(t *dissect.Tree, s span, b []byte) {
 // Identification payload (RFC 7296 §3.5): | ID Type | RESERVED (3) | data.
 const idFixed = 4
 
-func dissectID(t *dissect.Tree, s span, b []byte) {
+func (m *ISAKMP) dissectID(t *dissect.Tree, s span, b []byte) {
 	if len(b) < idFixed {
 		lengthNote(t, s, "Identification payload", idFixed, len(b), rfcID)
 		return
@@ -468,7 +477,7 @@ func dissectID(t *dissect.Tree, s span, b []byte) {
 		t.Bytes(fIDKeyID, do, dn, data)
 		return
 	case idDN:
-		if dn, ok := readableDN(data); ok {
+		if dn, ok := m.names.readableDN(data); ok {
 			o, n := s.at(idFixed, len(data))
 			t.String(fIDDN, o, n, dn)
 			return
@@ -494,7 +503,7 @@ const (
 	sha1Len           = 20
 )
 
-func dissectCert(t *dissect.Tree, s span, b []byte) {
+func (m *ISAKMP) dissectCert(t *dissect.Tree, s span, b []byte) {
 	if len(b) < 1 {
 		lengthNote(t, s, "Certificate payload", 1, len(b), rfcCert)
 		return
@@ -516,7 +525,7 @@ func dissectCert(t *dissect.Tree, s span, b []byte) {
 		}
 	case certX509Sig:
 		t.Bytes(fCertBytes, do, dn, data)
-		if subj, iss, ok := certNames509(data); ok {
+		if subj, iss, ok := m.names.certNames(data); ok {
 			t.String(fCertSubject, do, dn, subj)
 			t.String(fCertIssuer, do, dn, iss)
 		}

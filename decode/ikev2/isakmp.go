@@ -6,6 +6,7 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/v6scope/v6scope/decode/dissect"
+	"github.com/v6scope/v6scope/decode/transport"
 )
 
 // Port is IKE's UDP port (RFC 7296 §2); NATPort the port IKE and ESP
@@ -117,23 +118,42 @@ type ISAKMP struct {
 
 	msg       []byte // the message as far as Length and the capture allow
 	truncated bool   // fewer than 28 bytes, or Length beyond the datagram
+	bogus     bool   // Length beyond the datagram, which was captured whole
 	short     bool   // Length below the 28-byte header
 	extra     []byte // bytes after Length within the datagram
 	trailing  []byte // bytes within Length after the last payload
 	tooMany   bool
-	afterSK   bool // payloads named after an Encrypted payload, which must be last
+	endsEarly bool  // the chain names a payload after the last byte
+	endsNext  uint8 // the type it names
+	afterSK   bool  // payloads named after an Encrypted payload, which must be last
 
 	enc   encState
 	keys  *KeyTable
 	reasm *reassembler
 	plain []byte // decrypted payloads (reused)
 	frame int
+	names *nameCache
 	ctx   *dissect.Context
+	udp   *transport.UDP
 	next  gopacket.LayerType
 }
 
 // New returns an ISAKMP decoder.
-func New(ctx *dissect.Context) *ISAKMP { return &ISAKMP{ctx: ctx, reasm: newReassembler()} }
+// udp is the decoder's UDP layer, whose Length tells a capture cut short
+// from a bogus ISAKMP Length.
+func New(ctx *dissect.Context, udp *transport.UDP) *ISAKMP {
+	return &ISAKMP{ctx: ctx, udp: udp, reasm: newReassembler(), names: &nameCache{}}
+}
+
+// reportedLen returns how many bytes of message the datagram held on the
+// wire, captured or not: the UDP Length less the header and anything
+// before data (the Non-ESP Marker).
+func (m *ISAKMP) reportedLen(data []byte) int {
+	if m.udp == nil || len(m.udp.Payload) < len(data) {
+		return len(data)
+	}
+	return int(m.udp.Length) - 8 - (len(m.udp.Payload) - len(data))
+}
 
 // SetKeys gives the decoder a key table; nil turns decryption off. The
 // fragments held for reassembly are dropped.
@@ -175,7 +195,7 @@ func (m *ISAKMP) IntegrityFailed() bool { return m.enc.status == encIntegrity }
 // payload chain (RFC 7296 §3.2), then, with a key, the payloads inside an
 // Encrypted or Encrypted Fragment payload.
 func (m *ISAKMP) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error {
-	*m = ISAKMP{ctx: m.ctx, keys: m.keys, reasm: m.reasm, plain: m.plain[:0], Payloads: m.Payloads[:0], enc: encState{frames: m.enc.frames[:0]}}
+	*m = ISAKMP{ctx: m.ctx, udp: m.udp, names: m.names, keys: m.keys, reasm: m.reasm, plain: m.plain[:0], Payloads: m.Payloads[:0], enc: encState{frames: m.enc.frames[:0]}}
 	if m.ctx != nil {
 		m.frame = m.ctx.Frame
 	}
@@ -199,7 +219,11 @@ func (m *ISAKMP) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error 
 	case m.Length < HeaderLen:
 		m.short = true
 	case int64(m.Length) > int64(len(data)):
+		// More than the datagram holds: when the capture cut the packet
+		// short, decode what is there; otherwise the Length is bogus and,
+		// as in tshark, the payloads are not walked.
 		m.truncated = true
+		m.bogus = int64(m.Length) > int64(m.reportedLen(data)) || data[versionOff]>>4 == 1
 		df.SetTruncated()
 	default:
 		end = int(m.Length)
@@ -207,7 +231,7 @@ func (m *ISAKMP) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error 
 	}
 	m.msg = data[:end]
 	m.Contents, m.Payload = m.msg, nil
-	if m.short {
+	if m.short || m.bogus {
 		return nil
 	}
 	switch m.MajorVersion() {
@@ -237,6 +261,10 @@ func (m *ISAKMP) walk(data []byte, base int, first uint8, inner, mapped bool) {
 		p := Payload{Type: next, Inner: inner, rel: base + pos, mapped: mapped, reserved: v1}
 		if !mapped {
 			p.rel = base
+		}
+		if pos == len(data) {
+			m.endsEarly, m.endsNext = true, next
+			return
 		}
 		if len(data)-pos < genericLen {
 			p.problem, p.Data = probShortHdr, data[pos:]

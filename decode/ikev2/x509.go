@@ -27,3 +27,43 @@ func certNames509(der []byte) (subject, issuer string, ok bool) {
 	}
 	return c.Subject.String(), c.Issuer.String(), true
 }
+
+// nameCache keeps the readable names of the certificates and DN identities
+// seen last, so that decoding the same message again (a retransmission, a
+// second pass) allocates nothing. It holds at most maxCachedNames entries.
+type nameCache struct {
+	dn   map[string]string
+	cert map[string][2]string
+}
+
+const maxCachedNames = 64
+
+func (c *nameCache) readableDN(der []byte) (string, bool) {
+	if c == nil {
+		return readableDN(der)
+	}
+	if s, ok := c.dn[string(der)]; ok {
+		return s, s != ""
+	}
+	s, _ := readableDN(der)
+	if c.dn == nil || len(c.dn) >= maxCachedNames {
+		c.dn = map[string]string{}
+	}
+	c.dn[string(der)] = s
+	return s, s != ""
+}
+
+func (c *nameCache) certNames(der []byte) (subject, issuer string, ok bool) {
+	if c == nil {
+		return certNames509(der)
+	}
+	if n, ok := c.cert[string(der)]; ok {
+		return n[0], n[1], n != [2]string{}
+	}
+	subject, issuer, ok = certNames509(der)
+	if c.cert == nil || len(c.cert) >= maxCachedNames {
+		c.cert = map[string][2]string{}
+	}
+	c.cert[string(der)] = [2]string{subject, issuer}
+	return subject, issuer, ok
+}
