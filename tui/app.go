@@ -159,11 +159,11 @@ func (a *App) build() {
 	a.sessions = tview.NewTable().SetSelectable(true, false).SetFixed(1, 0)
 	a.sessions.SetBorder(true).SetTitle(" Sessions ")
 	a.sessions.SetSelectionChangedFunc(func(row, col int) { a.sessionChanged(row) })
-	a.diagram = tview.NewTextView()
+	a.diagram = tview.NewTextView().SetWrap(false)
 	a.diagram.SetBorder(true).SetTitle(" State diagram ")
 	a.translog = tview.NewTable().SetSelectable(true, false).SetFixed(1, 0)
 	a.translog.SetBorder(true).SetTitle(" Transitions (Enter: go to frame) ")
-	a.ladder = tview.NewTextView()
+	a.ladder = tview.NewTextView().SetWrap(false)
 	a.ladder.SetBorder(true).SetTitle(" Ladder ")
 	right := tview.NewFlex().SetDirection(tview.FlexRow).
 		AddItem(a.diagram, 0, 3, false).AddItem(a.translog, 0, 2, false).AddItem(a.ladder, 0, 3, false)
