@@ -186,3 +186,13 @@ func writeFile(t *testing.T, path string, b []byte) {
 		t.Fatal(err)
 	}
 }
+
+// TestReplaySession replays the frames of one analyze session.
+func TestReplaySession(t *testing.T) {
+	in := filepath.Join("..", "..", "pcaps", "kernel-nd-mld.pcapng")
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"replay", in, "--dry-run", "--session", "nd/neighbor/if0/02:76:36:00:00:01/fe80::76:36ff:fe00:b"}, nil, &stdout, &stderr)
+	if code != 0 || !strings.HasPrefix(stdout.String(), "frame 20\tat +0.000000000 s") || strings.Contains(stdout.String(), "frame 1\t") {
+		t.Errorf("exit %d: %s%s", code, stdout.String(), stderr.String())
+	}
+}
