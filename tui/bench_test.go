@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"testing"
 	"time"
@@ -112,6 +113,16 @@ func BenchmarkOpenFirstScreen(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	// What stays in memory with the UI open, per packet.
+	var before, after runtime.MemStats
+	src.Close()
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	a, src := firstScreen(b, path)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(a)
+	b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(n), "heap-B/pkt")
 	ix := src.Index()
 	b.ReportMetric(float64(cap(ix.Entries))*float64(unsafe.Sizeof(capture.IndexEntry{}))/float64(n), "index-B/pkt")
 	b.ReportMetric(float64(n), "packets")
