@@ -3,7 +3,7 @@
 # capture without a kernel drop, on a veth pair between two network
 # namespaces this script makes (and deletes), on the same traffic.
 #
-#   scripts/bench-capture.sh                 # rates 25k..800k frames/s, 3 s each
+#   scripts/bench-capture.sh                 # rates 50k..300k frames/s, 3 s each
 #   scripts/bench-capture.sh -s 2 -r "50000 100000 200000"
 #   scripts/bench-capture.sh -B 4096          # ring/buffer size in KiB for both
 #
@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 secs=3
-rates="25000 50000 100000 200000 300000 400000 600000 800000"
+rates="50000 100000 150000 200000 250000 300000"
 bufkib=2048
 size=128
 while getopts "s:r:B:z:" opt; do
@@ -82,7 +82,10 @@ for rate in $rates; do
 	for tool in v6scope tcpdump; do
 		read -r sent recv drop achieved <<<"$(one "$tool" "$rate")"
 		printf '%-8s %10s %12s %10s %10s %12s\n' "$tool" "$rate" "$achieved" "$sent" "$recv" "$drop"
-		if [[ $drop == 0 && $recv == "$sent" && $rate -gt ${best[$tool]} ]]; then
+		# A rate counts only when the sender kept it up (within 5%): past
+		# that, the 2-core machine is sender-bound, not capture-bound.
+		if [[ $drop == 0 && $recv == "$sent" && $rate -gt ${best[$tool]} ]] &&
+			awk -v a="$achieved" -v r="$rate" 'BEGIN { exit !(a >= 0.95 * r) }'; then
 			best[$tool]=$rate
 		fi
 	done
