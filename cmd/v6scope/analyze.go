@@ -33,7 +33,7 @@ type analyzeOptions struct {
 }
 
 // analyzers lists the protocols analyze knows, in report order.
-var analyzers = []string{"nd", "mld"}
+var analyzers = []string{"nd", "mld", "teredo"}
 
 func newAnalyzeCmd(e *env) *cobra.Command {
 	o := &analyzeOptions{}

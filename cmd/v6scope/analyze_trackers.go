@@ -6,6 +6,7 @@ import (
 	"github.com/v6scope/v6scope/analyze"
 	amld "github.com/v6scope/v6scope/analyze/mld"
 	andd "github.com/v6scope/v6scope/analyze/nd"
+	ateredo "github.com/v6scope/v6scope/analyze/teredo"
 )
 
 // newTracker returns the tracker for protocol name. Adding a protocol is
@@ -16,6 +17,8 @@ func newTracker(name string, e *analyze.Engine, o *analyzeOptions, ndCfg andd.Co
 		return andd.New(e, ndCfg), nil
 	case "mld":
 		return amld.New(e, amld.Config{MaxGroups: o.maxSessions, MaxQueriers: o.maxSessions}), nil
+	case "teredo":
+		return ateredo.New(e, ateredo.Config{MaxClients: o.maxSessions, MaxPaths: o.maxSessions}), nil
 	}
 	return nil, usageErr("--proto %s: unknown protocol; use %s", name, strings.Join(analyzers, ", "))
 }

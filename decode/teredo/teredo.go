@@ -279,6 +279,14 @@ func (p *Teredo) bubbleWithPayload() bool {
 	return p.hasInner && p.innerNext == protoNoNext && (p.innerPlen != 0 || p.innerRest != 0)
 }
 
+// Outer returns the outer view of the packet as decoded: the IPv4 source
+// address and the UDP source and destination ports around it (RFC 4380
+// §5.1), for consumers such as the analysis engine that key on the NAT
+// mapping a packet shows.
+func (p *Teredo) Outer() (src netip.Addr, srcPort, dstPort uint16) {
+	return p.outerSrc, p.srcPort, p.dstPort
+}
+
 // heuristic reports whether neither port is Teredo's.
 func (p *Teredo) heuristic() bool { return p.srcPort != Port && p.dstPort != Port }
 
