@@ -33,7 +33,7 @@ type analyzeOptions struct {
 }
 
 // analyzers lists the protocols analyze knows, in report order.
-var analyzers = []string{"nd", "mld", "teredo"}
+var analyzers = []string{"nd", "mld", "teredo", "mip6"}
 
 func newAnalyzeCmd(e *env) *cobra.Command {
 	o := &analyzeOptions{}

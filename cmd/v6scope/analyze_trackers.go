@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/v6scope/v6scope/analyze"
+	amip6 "github.com/v6scope/v6scope/analyze/mip6"
 	amld "github.com/v6scope/v6scope/analyze/mld"
 	andd "github.com/v6scope/v6scope/analyze/nd"
 	ateredo "github.com/v6scope/v6scope/analyze/teredo"
@@ -17,6 +18,8 @@ func newTracker(name string, e *analyze.Engine, o *analyzeOptions, ndCfg andd.Co
 		return andd.New(e, ndCfg), nil
 	case "mld":
 		return amld.New(e, amld.Config{MaxGroups: o.maxSessions, MaxQueriers: o.maxSessions}), nil
+	case "mip6":
+		return amip6.New(e, amip6.Config{MaxBindings: o.maxSessions, MaxRR: o.maxSessions}), nil
 	case "teredo":
 		return ateredo.New(e, ateredo.Config{MaxClients: o.maxSessions, MaxPaths: o.maxSessions}), nil
 	}
