@@ -97,6 +97,18 @@ func buildIndex(r *Reader) (*Index, error) {
 	return ix, err
 }
 
+// Append indexes one more packet block, written to the end of the file's
+// last section after the index was built: a file that grows, as the file a
+// live capture spills its frames to. It is not safe to call concurrently
+// with ReadFrame; the caller serializes them.
+func (ix *Index) Append(e IndexEntry) {
+	sec := len(ix.sections) - 1
+	if len(ix.spans) == 0 || ix.spans[len(ix.spans)-1].section != sec {
+		ix.spans = append(ix.spans, span{first: len(ix.Entries) + 1, section: sec})
+	}
+	ix.Entries = append(ix.Entries, e)
+}
+
 // ReadFrame reads frame n (1-based) from ra, the file the index was built
 // from, into f exactly as [Reader.Next] would have (same Number, Time,
 // Interface, LinkType, Comment, Offset and Data), reusing f.Data's buffer.

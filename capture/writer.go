@@ -16,6 +16,7 @@ import (
 // when done; it does not close w.
 type PcapngWriter struct {
 	w      *bufio.Writer
+	cw     *countWriter
 	ifaces []writerIface
 	frames int
 	hdr    [epbDataOff]byte
@@ -58,7 +59,8 @@ var zeros [blockAlign]byte
 // of ten from 1ns to 1s; any other value (including 0) is written as 1ns,
 // which loses nothing, since Frame.Time has nanosecond precision.
 func NewPcapngWriter(w io.Writer, comment string, ifaces []Interface) (*PcapngWriter, error) {
-	pw := &PcapngWriter{w: bufio.NewWriterSize(w, writerBufferSize)}
+	cw := &countWriter{w: w}
+	pw := &PcapngWriter{w: bufio.NewWriterSize(cw, writerBufferSize), cw: cw}
 	if err := pw.sectionHeader(comment); err != nil {
 		return nil, err
 	}
@@ -247,6 +249,23 @@ func (pw *PcapngWriter) err() error {
 		return fmt.Errorf("pcapng writer: %w", err)
 	}
 	return nil
+}
+
+// Offset returns the number of bytes written so far, those still buffered
+// included: before WriteFrame, the byte offset its block will have in the
+// file. A live capture spilled to a file indexes its frames with it.
+func (pw *PcapngWriter) Offset() int64 { return pw.cw.n + int64(pw.w.Buffered()) }
+
+// countWriter counts the bytes that reach the underlying writer.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // Flush writes any buffered data to the underlying writer.

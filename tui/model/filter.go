@@ -108,9 +108,17 @@ const reportEvery = 100 * time.Millisecond
 // (Finished, Canceled or Err set). report is called from the job's
 // goroutine: a view passes it on with Application.QueueUpdateDraw.
 func StartFilter(src Source, f *filter.Filter, report func(Progress)) *FilterJob {
+	return StartFilterFrom(src, f, 1, nil, report)
+}
+
+// StartFilterFrom matches f against frames from…src.Len() only, reporting
+// matched (the matches among frames before from, kept as they are) followed
+// by the new ones, and Done and Total counted from frame 1: the filter of a
+// live capture goes on over the frames that arrived since it last ran.
+func StartFilterFrom(src Source, f *filter.Filter, from int, matched []int32, report func(Progress)) *FilterJob {
 	ctx, cancel := context.WithCancel(context.Background())
 	j := &FilterJob{cancel: cancel, done: make(chan struct{})}
-	go j.run(ctx, src, f, report)
+	go j.run(ctx, src, f, max(from, 1), matched[:len(matched):len(matched)], report)
 	return j
 }
 
@@ -120,7 +128,7 @@ func (j *FilterJob) Cancel() { j.cancel() }
 // Wait waits for the job to end.
 func (j *FilterJob) Wait() { <-j.done }
 
-func (j *FilterJob) run(ctx context.Context, src Source, f *filter.Filter, report func(Progress)) {
+func (j *FilterJob) run(ctx context.Context, src Source, f *filter.Filter, from int, matched []int32, report func(Progress)) {
 	defer close(j.done)
 	start := time.Now()
 	d := decode.New()
@@ -130,10 +138,19 @@ func (j *FilterJob) run(ctx context.Context, src Source, f *filter.Filter, repor
 		pkt   decode.Packet
 		first time.Time
 		prev  time.Time
-		pr    = Progress{Total: src.Len()}
+		pr    = Progress{Total: src.Len(), Matches: matched, Done: from - 1}
 	)
 	last := start
-	n := 0
+	n := from - 1
+	if from > 1 {
+		// The time base the frames before from would have set.
+		if err := src.ReadFrame(1, &fr); err == nil {
+			first = fr.Time
+		}
+		if err := src.ReadFrame(from-1, &fr); err == nil {
+			prev = fr.Time
+		}
+	}
 	// each handles frame n; it reports false to stop.
 	each := func(fr *capture.Frame) bool {
 		n++
@@ -159,7 +176,7 @@ func (j *FilterJob) run(ctx context.Context, src Source, f *filter.Filter, repor
 		pr.Done = n
 		return true
 	}
-	if sc, ok := src.(Scanner); ok {
+	if sc, ok := src.(Scanner); ok && from == 1 {
 		pr.Err = sc.Scan(pr.Total, each)
 	} else {
 		for n < pr.Total {
