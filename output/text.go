@@ -90,6 +90,36 @@ func AppendTree(dst []byte, p *decode.Packet, explain bool) []byte {
 			}
 			dst = append(dst, '\n')
 		}
+		if explain && f.Info != nil && f.Info.Kind == dissect.Uint {
+			if vt, ok := f.Info.ExplainValue(f.U); ok {
+				dst = appendIndent(dst, f.Depth+1)
+				dst = append(dst, "» "...)
+				dst = AppendValueText(dst, f.Info, f.U, vt)
+				dst = append(dst, '\n')
+			}
+		}
+	}
+	return dst
+}
+
+// AppendValueText appends the explanation of value v of field info:
+// "Neighbor Solicitation (135): text [RFC]".
+func AppendValueText(dst []byte, info *dissect.FieldInfo, v uint64, vt dissect.ValueText) []byte {
+	if name := info.ValueName(v); name != "" {
+		dst = append(dst, name...)
+		dst = append(dst, " ("...)
+		dst = strconv.AppendUint(dst, v, 10)
+		dst = append(dst, "): "...)
+	} else {
+		dst = append(dst, "Value "...)
+		dst = strconv.AppendUint(dst, v, 10)
+		dst = append(dst, ": "...)
+	}
+	dst = append(dst, vt.Text...)
+	if vt.RFC != "" {
+		dst = append(dst, " ["...)
+		dst = append(dst, vt.RFC...)
+		dst = append(dst, ']')
 	}
 	return dst
 }

@@ -33,6 +33,9 @@ type Options struct {
 	// model.NoAnalyzer.
 	Analyzer model.Analyzer
 	Light    bool // start with the light theme
+	// Live, when set, is a live capture to show as it grows (live.go):
+	// Source is then Live.Source, and the analysis is Live.Analyzer's.
+	Live *model.Feed
 }
 
 // App is the terminal UI.
@@ -80,12 +83,17 @@ type App struct {
 	analysis   *model.Analysis
 	analysing  bool
 	sessionSel *model.Session
+
+	live liveState // a live capture (live.go)
 }
 
 // New builds the UI over opts.Source. Run it with Run.
 func New(opts Options) (*App, error) {
 	if opts.Analyzer == nil {
 		opts.Analyzer = model.NoAnalyzer{}
+	}
+	if opts.Live != nil {
+		opts.Source = opts.Live.Source
 	}
 	a := &App{app: tview.NewApplication(), opts: opts, theme: &widgets.Dark, curField: -1}
 	if opts.Light {
@@ -103,7 +111,11 @@ func New(opts Options) (*App, error) {
 	}
 	a.list.SelectRow(0)
 	a.selectionChanged()
-	a.startAnalysis()
+	if opts.Live != nil {
+		a.initLive()
+	} else {
+		a.startAnalysis()
+	}
 	return a, nil
 }
 
@@ -114,11 +126,17 @@ func (a *App) Application() *tview.Application { return a.app }
 // Run runs the UI until the user quits.
 func (a *App) Run() error {
 	defer a.stopJob()
+	a.startLive()
 	return a.app.Run()
 }
 
-// Stop ends Run.
-func (a *App) Stop() { a.app.Stop() }
+// Stop ends Run. A live capture is stopped first and drained, so that every
+// frame captured is in the file when Run returns.
+func (a *App) Stop() {
+	if !a.stopLive() {
+		a.app.Stop()
+	}
+}
 
 func (a *App) build() {
 	th := a.theme
@@ -221,6 +239,11 @@ func (a *App) dispatch(ev *tcell.EventKey) *tcell.EventKey {
 
 func (a *App) quit() bool {
 	a.stopJob()
+	if a.stopLive() {
+		a.message = "stopping the capture…"
+		a.updateStatus()
+		return true
+	}
 	a.app.Stop()
 	return true
 }
@@ -426,6 +449,9 @@ func (a *App) showExplain() {
 			if f.Info.RFC != "" {
 				fmt.Fprintf(&b, " [%s]", widgets.Esc(f.Info.RFC))
 			}
+			if vt, ok := f.Info.ExplainValue(f.U); ok && f.Info.Kind == dissect.Uint {
+				b.WriteString("\n" + widgets.Esc(string(output.AppendValueText(nil, f.Info, f.U, vt))))
+			}
 			if f.Info == dissect.ExpertField || f.Info == dissect.MalformedField {
 				b.WriteString("\n" + widgets.Esc(output.Safe(f.Label)))
 			}
@@ -571,6 +597,9 @@ func (a *App) startFilter(expr string) {
 				}
 			}
 			a.afterShownChanged(keep)
+			if p.Finished {
+				a.extendFilter(f)
+			}
 		})
 	})
 	a.afterShownChanged(keep)
@@ -814,6 +843,7 @@ func (a *App) updateStatus() {
 	src := a.packets.Source()
 	var b strings.Builder
 	fmt.Fprintf(&b, " %s │ %d packets", widgets.Esc(output.Safe(src.Name())), src.Len())
+	a.liveStatus(&b)
 	if a.packets.Filtered() {
 		fmt.Fprintf(&b, " │ shown %d", a.packets.Len())
 	}

@@ -86,6 +86,7 @@ var Keys = []Key{
 	{tcell.KeyRune, 'g', "packets", "go to a frame by number", (*App).promptGoto},
 	{tcell.KeyRune, 'G', "packets", "go to the last packet", func(a *App) bool { a.list.SelectRow(a.packets.Len() - 1); a.focus(a.list); return true }},
 	{tcell.KeyRune, 'H', "packets", "go to the first packet", func(a *App) bool { a.list.SelectRow(0); a.focus(a.list); return true }},
+	{tcell.KeyRune, 'A', "packets", "live capture: auto-scroll on or off (on: the list follows new packets)", (*App).toggleAutoScroll},
 	{tcell.KeyRune, 's', "packets", "search the packet list (source, destination, protocol, info)", (*App).promptSearch},
 	{tcell.KeyRune, 'n', "packets", "next search match", (*App).searchNext},
 	{tcell.KeyRune, 'm', "packets", "mark or unmark the selected packet", (*App).toggleMark},

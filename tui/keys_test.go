@@ -132,6 +132,16 @@ var keyChecks = map[string]func(t *testing.T, h *harness, k *Key){
 			}
 		})
 	},
+	"A": func(t *testing.T, h *harness, k *Key) {
+		// On a file it only says what it is for; TestLiveAutoScroll
+		// checks it on a live capture.
+		h.key(k.Event())
+		h.onLoop(func() {
+			if h.a.AutoScroll() || !strings.Contains(h.a.message, "live capture") {
+				t.Errorf("A on a file: auto-scroll %v, message %q", h.a.AutoScroll(), h.a.message)
+			}
+		})
+	},
 	"s": func(t *testing.T, h *harness, k *Key) {
 		h.key(k.Event())
 		h.typeText("router advertisement")

@@ -63,7 +63,38 @@ type FieldInfo struct {
 	Values  func(uint64) string // names of values, "" when a value has no name
 	Explain string              // one line: what the field is for
 	RFC     string              // where it is defined, e.g. "RFC 8200 §3"
-	id      int32               // set by FieldList.Add; 0 when never added
+	// Texts explains the values of an enumerated field (message types,
+	// option types, status codes), nil when its values need none.
+	Texts ValueTexts
+	id    int32 // set by FieldList.Add; 0 when never added
+}
+
+// ValueText explains one value of an enumerated field for a student: what
+// it is, why a node sends it and what the receiver does, in a sentence or
+// three, and the RFC section that defines it.
+type ValueText struct {
+	Text string
+	RFC  string
+}
+
+// ValueTexts maps the values of an enumerated field to their explanations.
+// One table per field, in the package that decodes it, is the one source
+// for `read -V --explain` and the TUI's explain pane.
+type ValueTexts map[uint64]ValueText
+
+// ExplainValue returns the explanation of the value v of f, if it has one.
+func (f *FieldInfo) ExplainValue(v uint64) (ValueText, bool) {
+	if f == nil || f.Texts == nil {
+		return ValueText{}, false
+	}
+	t, ok := f.Texts[v]
+	return t, ok
+}
+
+// WithTexts sets f.Texts and returns f, for declaring a field in one line.
+func (f *FieldInfo) WithTexts(t ValueTexts) *FieldInfo {
+	f.Texts = t
+	return f
 }
 
 // lastID counts the fields given an ID by FieldList.Add.

@@ -110,7 +110,7 @@ const rfc4443 = "RFC 4443 §2.1"
 
 var (
 	fICMPv6       = fields.Add(dissect.Proto("icmpv6", "Internet Control Message Protocol v6", "ICMPv6: errors, echo, and the messages of Neighbor Discovery and MLD.", rfc4443))
-	fType         = fields.Add(&dissect.FieldInfo{Name: "icmpv6.type", Title: "Type", Kind: dissect.Uint, Values: TypeName, Explain: "The message type: 1-127 are errors, 128-255 informational (133-137 Neighbor Discovery, 130-132 and 143 MLD).", RFC: rfc4443})
+	fType         = fields.Add(&dissect.FieldInfo{Name: "icmpv6.type", Title: "Type", Kind: dissect.Uint, Values: TypeName, Texts: typeTexts, Explain: "The message type: 1-127 are errors, 128-255 informational (133-137 Neighbor Discovery, 130-132 and 143 MLD).", RFC: rfc4443})
 	fCode         = fields.Add(dissect.Dec("icmpv6.code", "Code", "Refines the type; Neighbor Discovery and MLD messages must use 0.", rfc4443))
 	fChecksum     = fields.Add(dissect.Hex("icmpv6.checksum", "Checksum", 16, "Ones'-complement checksum over the IPv6 pseudo-header and the whole message.", "RFC 4443 §2.3"))
 	fCkStatus     = fields.Add(&dissect.FieldInfo{Name: "icmpv6.checksum.status", Title: "Checksum Status", Kind: dissect.Uint, Values: dissect.ChecksumStatusNames, Explain: "1 when the checksum is right, 0 when wrong, 2 when it could not be checked (message cut short in the capture).", RFC: "RFC 4443 §2.3"})

@@ -62,11 +62,11 @@ var (
 	fISAKMP    = fields.Add(dissect.Proto("isakmp", "Internet Security Association and Key Management Protocol", "IKE: the key exchange that sets up IPsec security associations. IKEv2 messages come in request/response exchanges on UDP 500, or 4500 after NAT detection.", rfcHeader))
 	fISPI      = of("isakmp.ispi", "Initiator SPI", dissect.Bytes, "Chosen by the original initiator; with the Responder SPI it names the IKE SA.", rfcHeader)
 	fRSPI      = of("isakmp.rspi", "Responder SPI", dissect.Bytes, "Chosen by the responder; zero in the first IKE_SA_INIT request.", rfcHeader)
-	fNext      = fields.Add(&dissect.FieldInfo{Name: "isakmp.nextpayload", Title: "Next payload", Kind: dissect.Uint, Values: payloadName, Explain: "Type of the payload that follows (0: none). Each payload names the next one: the message is a chain.", RFC: rfcGeneric})
+	fNext      = fields.Add(&dissect.FieldInfo{Name: "isakmp.nextpayload", Title: "Next payload", Kind: dissect.Uint, Values: payloadName, Texts: payloadTexts, Explain: "Type of the payload that follows (0: none). Each payload names the next one: the message is a chain.", RFC: rfcGeneric})
 	fVersion   = fields.Add(dissect.Hex("isakmp.version", "Version", 8, "Major and minor version: 0x20 for IKEv2, 0x10 for IKEv1.", rfcHeader))
 	fMjVer     = fields.Add(dissect.Hex("isakmp.mjver", "MjVer", 8, "Major version: 2 for IKEv2. A receiver drops messages with a higher major version and answers INVALID_MAJOR_VERSION.", rfcHeader))
 	fMnVer     = fields.Add(dissect.Hex("isakmp.mnver", "MnVer", 8, "Minor version: 0; ignored by IKEv2 receivers.", rfcHeader))
-	fExchange  = fields.Add(&dissect.FieldInfo{Name: "isakmp.exchangetype", Title: "Exchange type", Kind: dissect.Uint, Values: exchangeName, Explain: "What exchange the message belongs to: IKE_SA_INIT, IKE_AUTH, CREATE_CHILD_SA, INFORMATIONAL …", RFC: rfcHeader})
+	fExchange  = fields.Add(&dissect.FieldInfo{Name: "isakmp.exchangetype", Title: "Exchange type", Kind: dissect.Uint, Values: exchangeName, Texts: exchangeTexts, Explain: "What exchange the message belongs to: IKE_SA_INIT, IKE_AUTH, CREATE_CHILD_SA, INFORMATIONAL …", RFC: rfcHeader})
 	fFlags     = fields.Add(dissect.Hex("isakmp.flags", "Flags", 8, "I (sent by the original initiator), V (sender can speak a higher version), R (a response).", rfcHeader))
 	fFlagI     = fields.Add(dissect.Flag("isakmp.flag_i", "Initiator", "Set in messages sent by the original initiator of the IKE SA; it picks the SPI and the keys (SK_ei/SK_ai) the message uses.", rfcHeader))
 	fFlagV     = fields.Add(dissect.Flag("isakmp.flag_v", "Version", "The sender could speak a higher major version.", rfcHeader))
@@ -82,7 +82,7 @@ var (
 
 // The generic payload header (RFC 7296 §3.2).
 var (
-	fPayload     = fields.Add(&dissect.FieldInfo{Name: "isakmp.typepayload", Title: "Payload", Kind: dissect.Uint, Values: payloadName, Explain: "A payload of the chain, by type.", RFC: rfcGeneric})
+	fPayload     = fields.Add(&dissect.FieldInfo{Name: "isakmp.typepayload", Title: "Payload", Kind: dissect.Uint, Values: payloadName, Texts: payloadTexts, Explain: "A payload of the chain, by type.", RFC: rfcGeneric})
 	fCritical    = fields.Add(dissect.Flag("isakmp.criticalpayload", "Critical Bit", "Set: a receiver that does not know this payload type must reject the whole message (UNSUPPORTED_CRITICAL_PAYLOAD); clear: it skips it.", rfcCritical))
 	fReserved7   = fields.Add(dissect.Hex("isakmp.reserved7", "Reserved", 8, "The seven bits after the critical bit; sent as zero.", rfcGeneric))
 	fPayloadLen  = dec("isakmp.payloadlength", "Payload length", nil, "Bytes in the payload, its 4-byte header included.", rfcGeneric)
@@ -98,7 +98,7 @@ var (
 	fSPISize    = dec("isakmp.spisize", "SPI Size", nil, "Bytes of SPI: 0 in an initial IKE SA proposal, 8 when rekeying an IKE SA, 4 for AH/ESP.", rfcProposal)
 	fPropXforms = dec("isakmp.prop.transforms", "Proposal transforms", nil, "Number of transforms in the proposal.", rfcProposal)
 	fSPI        = of("isakmp.spi", "SPI", dissect.Bytes, "The sender's SPI for the proposed SA (inbound for it).", rfcProposal)
-	fXformType  = dec("isakmp.tf.type", "Transform Type", transformTypeNames, "What the transform chooses: encryption, PRF, integrity, Diffie-Hellman group, ESN.", rfcXform)
+	fXformType  = dec("isakmp.tf.type", "Transform Type", transformTypeNames, "What the transform chooses: encryption, PRF, integrity, Diffie-Hellman group, ESN.", rfcXform).WithTexts(transformTypeTexts)
 	fXformEncr  = dec("isakmp.tf.id.encr", "Transform ID (ENCR)", encrNames, "Encryption algorithm.", rfcXform)
 	fXformPRF   = dec("isakmp.tf.id.prf", "Transform ID (PRF)", prfNames, "Pseudo-random function.", rfcXform)
 	fXformInteg = dec("isakmp.tf.id.integ", "Transform ID (INTEG)", integNames, "Integrity algorithm.", rfcXform)
@@ -148,7 +148,7 @@ var (
 // Notify (§3.10), Delete (§3.11), Vendor ID (§3.12).
 var (
 	fNotifyProto = dec("isakmp.notify.protoid", "Protocol ID", protocolNames, "The SA the notification is about: 0 (or 1) for the IKE SA, AH or ESP with an SPI.", rfcNotify)
-	fNotifyType  = fields.Add(&dissect.FieldInfo{Name: "isakmp.notify.msgtype", Title: "Notify Message Type", Kind: dissect.Uint, Values: notifyName, Explain: "Below 16384 an error (the request failed), from 16384 a status.", RFC: rfcNotifyT})
+	fNotifyType  = fields.Add(&dissect.FieldInfo{Name: "isakmp.notify.msgtype", Title: "Notify Message Type", Kind: dissect.Uint, Values: notifyName, Texts: notifyTexts, Explain: "Below 16384 an error (the request failed), from 16384 a status.", RFC: rfcNotifyT})
 	fNotifyData  = of("isakmp.notify.data", "Notification DATA", dissect.Bytes, "The notification's data; its meaning depends on the type.", rfcNotify)
 
 	fNotifyGroup   = dec("isakmp.notify.data.accepted_dh_group", "Accepted DH group number", dhNames, "INVALID_KE_PAYLOAD: the group the responder wants the initiator to retry with.", rfcNotifyT)

@@ -58,7 +58,7 @@ var (
 	fMIPv6    = fields.Add(dissect.Proto("mipv6", "Mobile IPv6", "The Mobility Header: the extension header that carries every Mobile IPv6 and NEMO signalling message (binding updates, return routability).", rfcMH))
 	fProto    = fields.Add(named(dissect.Dec("mip6.proto", "Payload protocol", "The header after the Mobility Header; senders set 59 (no next header), since nothing may follow yet.", rfcMH), protoName))
 	fHLen     = fields.Add(dissect.Dec("mip6.hlen", "Header length", "Length of the Mobility Header in 8-octet units, not counting the first 8 octets.", rfcMH))
-	fMHType   = fields.Add(named(dissect.Dec("mip6.mhtype", "Mobility Header Type", "Which mobility message this is: 5 Binding Update, 6 Binding Acknowledgement, 1-4 return routability, …", rfcMH), TypeName))
+	fMHType   = fields.Add(named(dissect.Dec("mip6.mhtype", "Mobility Header Type", "Which mobility message this is: 5 Binding Update, 6 Binding Acknowledgement, 1-4 return routability, …", rfcMH), TypeName).WithTexts(typeTexts))
 	fReserved = fields.Add(dissect.Hex("mip6.reserved", "Reserved", 8, "Unused; zero.", rfcMH))
 	fCsum     = fields.Add(dissect.Hex("mip6.csum", "Checksum", 16, "Internet checksum over an IPv6 pseudo-header (the home address as source when a Home Address option is present, the type 2 routing header's address as destination) and the whole Mobility Header.", rfcMH))
 	fCsumStat = fields.Add(named(dissect.Dec("v6scope.mip6.csum.status", "Checksum Status", "Whether the checksum is right: v6scope verifies it (tshark 4.0 does not).", rfcMH), dissect.ChecksumStatusNames))
@@ -88,7 +88,7 @@ var (
 	fBUFlagB = fields.Add(dissect.Flag("mip6.bu.b_flag", "Bulk-Binding-Update flag (B)", "B: a bulk binding update for several mobile nodes.", rfcFlagB))
 	fBULife  = fields.Add(dissect.Dec("mip6.bu.lifetime", "Lifetime", "How long the binding should last, in units of 4 seconds; 0 asks to delete it (deregistration).", rfcBU))
 
-	fBAStatus = fields.Add(named(dissect.Dec("mip6.ba.status", "Status", "The outcome: below 128 the Binding Update was accepted, from 128 it was rejected, and why.", rfcBA), BAStatusName))
+	fBAStatus = fields.Add(named(dissect.Dec("mip6.ba.status", "Status", "The outcome: below 128 the Binding Update was accepted, from 128 it was rejected, and why.", rfcBA), BAStatusName).WithTexts(baStatusTexts))
 	fBAFlagK  = fields.Add(dissect.Flag("mip6.ba.k_flag", "Key Management Compatibility (K) flag", "K: the home agent keeps the IKE security association across movement.", rfcBA))
 	fBAFlagR  = fields.Add(dissect.Flag("mip6.nemo.ba.r_flag", "Mobile Router (R) flag", "R: the home agent supports the NEMO mobile router.", rfcNEMOA))
 	fBAFlagP  = fields.Add(dissect.Flag("mip6.ba.p_flag", "Proxy Registration (P) flag", "P: answers a Proxy Binding Update.", rfcPBU))
@@ -97,7 +97,7 @@ var (
 	fBASeq    = fields.Add(dissect.Dec("mip6.ba.seqnr", "Sequence number", "The Binding Update's sequence number; on status 135 the last number the receiver accepted, so the mobile node can resynchronise.", rfcBA))
 	fBALife   = fields.Add(dissect.Dec("mip6.ba.lifetime", "Lifetime", "How long the binding will last, in units of 4 seconds: at most what the Binding Update asked.", rfcBA))
 
-	fBEStatus = fields.Add(named(dissect.Dec("mip6.be.status", "Status", "Why the packet was refused: 1, no binding for the Home Address option's address; 2, unknown MH type.", rfcBE), BEStatusName))
+	fBEStatus = fields.Add(named(dissect.Dec("mip6.be.status", "Status", "Why the packet was refused: 1, no binding for the Home Address option's address; 2, unknown MH type.", rfcBE), BEStatusName).WithTexts(beStatusTexts))
 	fBEHoA    = fields.Add(dissect.Of("mip6.be.haddr", "Home Address", dissect.IPv6, "The home address of the offending packet's Home Address option, or unspecified.", rfcBE))
 
 	fFBUSeq    = fields.Add(dissect.Dec("mip6.fbu.seqnr", "Sequence number", "Orders Fast Binding Updates.", rfcFBU))

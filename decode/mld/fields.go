@@ -54,7 +54,7 @@ var (
 	fSource     = fields.Add(dissect.Of("icmpv6.mld.source_address", "Source Address", dissect.IPv6, "A source the Query asks about.", rfc3810QSrc))
 	fNumRecords = fields.Add(dissect.Dec("icmpv6.mldr.nb_mcast_records", "Number of Multicast Address Records", "How many Multicast Address Records the Report holds.", rfc3810NRec))
 	fRecord     = fields.Add(dissect.Of("icmpv6.mldr.mar", "Multicast Address Record", dissect.None, "What the sender listens to on one multicast address: a filter mode or a change, and a source list.", rfc3810Rec))
-	fRecType    = fields.Add(&dissect.FieldInfo{Name: "icmpv6.mldr.mar.record_type", Title: "Record Type", Kind: dissect.Uint, Values: RecordTypeName, Explain: "Current state (1 include, 2 exclude), a filter mode change (3 to include, 4 to exclude) or a source list change (5 allow, 6 block).", RFC: rfc3810Types})
+	fRecType    = fields.Add(&dissect.FieldInfo{Name: "icmpv6.mldr.mar.record_type", Title: "Record Type", Kind: dissect.Uint, Values: RecordTypeName, Texts: recordTypeTexts, Explain: "Current state (1 include, 2 exclude), a filter mode change (3 to include, 4 to exclude) or a source list change (5 allow, 6 block).", RFC: rfc3810Types})
 	fAuxLen     = fields.Add(dissect.Dec("icmpv6.mldr.mar.aux_data_len", "Aux Data Len", "Length of the record's Auxiliary Data in 32-bit words; 0 in MLDv2.", rfc3810Aux))
 	fRecNumSrc  = fields.Add(dissect.Dec("icmpv6.mldr.mar.nb_sources", "Number of Sources", "How many source addresses the record lists.", rfc3810RNSrc))
 	fRecGroup   = fields.Add(dissect.Of("icmpv6.mldr.mar.multicast_address", "Multicast Address", dissect.IPv6, "The multicast address the record is about.", rfc3810RGroup))

@@ -96,7 +96,7 @@ var (
 // Fields of the options.
 var (
 	fOpt         = fields.Add(dissect.Of("icmpv6.opt", "ICMPv6 Option", dissect.None, "One Neighbor Discovery option: type, length in units of 8 bytes, data.", rfcOpt))
-	fOptType     = fields.Add(named(dissect.Dec("icmpv6.opt.type", "Type", "Which option this is.", rfcOpt), OptionName))
+	fOptType     = fields.Add(named(dissect.Dec("icmpv6.opt.type", "Type", "Which option this is.", rfcOpt), OptionName).WithTexts(optionTexts))
 	fOptLength   = fields.Add(dissect.Dec("icmpv6.opt.length", "Length", "The option's length, type and length bytes included, in units of 8 bytes; 0 is invalid.", rfcOpt))
 	fOptReserved = fields.Add(dissect.Of("icmpv6.opt.reserved", "Reserved", dissect.None, "Unused; zero.", rfcOpt))
 	fOptPadding  = fields.Add(dissect.Of("icmpv6.opt.padding", "Padding", dissect.None, "Bytes that round the option up to a multiple of 8.", rfcOpt))
