@@ -86,6 +86,11 @@ type Capture struct {
 	vlanBuf  []byte
 	pollFds  []unix.PollFd
 
+	// reading is held by Next and Ready while they use the rings, so that
+	// Close, from another goroutine, waits for them instead of unmapping
+	// a ring under them.
+	reading sync.Mutex
+
 	mu     sync.Mutex // guards closed and the counters in rings
 	closed bool
 }
@@ -329,7 +334,9 @@ func (c *Capture) Interfaces() []capture.Interface { return c.ifaces }
 // the ring and is valid until the next call to Next. After Stop, Next
 // returns the frames already captured and then io.EOF.
 func (c *Capture) Next(f *capture.Frame) error {
-	if c.closed {
+	c.reading.Lock()
+	defer c.reading.Unlock()
+	if c.isClosed() {
 		return errors.New("live capture: Next after Close")
 	}
 	if c.last != nil && c.last.open && c.last.left == 0 {
@@ -360,7 +367,9 @@ func (c *Capture) Next(f *capture.Frame) error {
 // Ready reports whether Next would return a frame without waiting: a
 // printer flushes its output when it is false.
 func (c *Capture) Ready() bool {
-	if c.closed {
+	c.reading.Lock()
+	defer c.reading.Unlock()
+	if c.isClosed() {
 		return false
 	}
 	for _, r := range c.rings {
@@ -525,10 +534,26 @@ func (c *Capture) Stats() (Stats, error) {
 	return st, firstErr
 }
 
+// isClosed reports whether Close has run.
+func (c *Capture) isClosed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed
+}
+
 // Close releases the sockets and rings; Stats still returns the last
-// counters after it. It reads the counters one last time first.
+// counters after it. It reads the counters one last time first. It may be
+// called while another goroutine is in Next: it stops the capture and waits
+// for that Next to return (with the frames already captured, then io.EOF)
+// before unmapping the rings. Frames Next returned are invalid after Close.
 func (c *Capture) Close() error {
-	if len(c.rings) > 0 && !c.closed {
+	if c.isClosed() {
+		return nil
+	}
+	c.Stop()
+	c.reading.Lock()
+	defer c.reading.Unlock()
+	if len(c.rings) > 0 {
 		c.Stats()
 	}
 	c.mu.Lock()

@@ -505,3 +505,62 @@ func TestLiveTwoInterfaces(t *testing.T) {
 		t.Errorf("interfaces %s", got)
 	}
 }
+
+// TestCloseWhileReading closes a capture from another goroutine while a
+// reader is blocked in Next (the way a test cleanup or a signal handler
+// does): the reader must end with an error, not a crash on the unmapped
+// ring, and Close must return.
+func TestCloseWhileReading(t *testing.T) {
+	netns.Require(t, "live capture needs root and iproute2", "ip")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	n := netns.New(ctx, t, "close")
+	if _, err := n.IP(ctx, "link", "add", "v6sc", "type", "veth", "peer", "name", "v6sd"); err != nil {
+		t.Fatal(err)
+	}
+	for _, ifc := range []string{"v6sc", "v6sd"} {
+		if _, err := n.IP(ctx, "link", "set", ifc, "up"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for round := range 3 {
+		var c *Capture
+		if err := n.Do(func() (err error) { c, err = Open(Options{Interfaces: []string{"v6sc"}}); return err }); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() {
+			var f capture.Frame
+			for {
+				if err := c.Next(&f); err != nil {
+					done <- err
+					return
+				}
+			}
+		}()
+		if round > 0 {
+			send := sender(t, n, "v6sd")
+			for i := range 20 {
+				_ = send(ethFrame(etherTypeIPv6, ip6Packet(58, []byte{128, 0, 0, 0, 0, 1, 0, byte(i)})))
+			}
+		}
+		closed := make(chan error, 1)
+		go func() { closed <- c.Close() }()
+		select {
+		case err := <-closed:
+			if err != nil {
+				t.Fatalf("round %d: Close: %v", round, err)
+			}
+		case <-ctx.Done():
+			t.Fatalf("round %d: Close did not return while Next was blocked", round)
+		}
+		select {
+		case err := <-done:
+			if err == nil {
+				t.Fatalf("round %d: reader ended without an error", round)
+			}
+		case <-ctx.Done():
+			t.Fatalf("round %d: reader still in Next after Close", round)
+		}
+	}
+}
