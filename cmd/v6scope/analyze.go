@@ -29,11 +29,12 @@ type analyzeOptions struct {
 	delayFirstProbe time.Duration
 	maxSessions     int
 	teredo          bool
+	ikeKeys         string // --ikev2-keys (analyze_ikev2.go)
 	live            liveOptions // -i: analyze a live capture (analyze_live.go)
 }
 
 // analyzers lists the protocols analyze knows, in report order.
-var analyzers = []string{"nd", "mld", "teredo", "mip6"}
+var analyzers = []string{"nd", "mld", "teredo", "mip6", "ikev2"}
 
 func newAnalyzeCmd(e *env) *cobra.Command {
 	o := &analyzeOptions{}
@@ -80,6 +81,7 @@ on a virtual clock driven by the packets' timestamps (docs/analyze.md).`,
 	f.DurationVar(&o.delayFirstProbe, "delay-first-probe", andd.DefaultDelayFirstProbe, "DELAY_FIRST_PROBE_TIME (RFC 4861 §10; Linux: delay_first_probe_time)")
 	f.IntVar(&o.maxSessions, "max-sessions", 0, "cap on each session table (0: the defaults, docs/analyze.md); the least recently used are evicted and counted")
 	f.BoolVar(&o.teredo, "teredo-heuristic", true, "find Teredo on any UDP port by its content")
+	f.StringVar(&o.ikeKeys, "ikev2-keys", "", "decrypt IKEv2 with the keys in FILE (Wireshark's ikev2_decryption_table or tcpdump's secrets, docs/ikev2.md): the IKEv2 analysis then reads what it would otherwise infer")
 	o.live.addFlags(cmd)
 	return cmd
 }
@@ -155,6 +157,9 @@ func (e *env) analyze(o *analyzeOptions) error {
 	defer r.Close()
 	d := decode.New()
 	d.SetHeuristic("teredo", o.teredo)
+	if err := useIKEv2Keys(d, o.ikeKeys); err != nil {
+		return err
+	}
 	var (
 		f       capture.Frame
 		decoded = make([]gopacket.LayerType, 0, 16)

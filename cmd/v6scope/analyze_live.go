@@ -75,6 +75,9 @@ func (e *env) analyzeLive(o *analyzeOptions) error {
 	defer undo()
 	d := decode.New()
 	d.SetHeuristic("teredo", o.teredo)
+	if err := useIKEv2Keys(d, o.ikeKeys); err != nil {
+		return err
+	}
 	flush := func() error {
 		if jw != nil {
 			if err := jw.Flush(); err != nil {

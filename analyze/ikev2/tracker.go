@@ -1,0 +1,375 @@
+package ikev2
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"net/netip"
+	"strconv"
+	"time"
+
+	"github.com/v6scope/v6scope/analyze"
+	"github.com/v6scope/v6scope/decode"
+	"github.com/v6scope/v6scope/decode/dissect"
+	dike "github.com/v6scope/v6scope/decode/ikev2"
+	"github.com/v6scope/v6scope/decode/transport"
+)
+
+// Defaults.
+const (
+	// DefaultDPDIdle is how long a peer must have heard nothing protected
+	// from the other before an empty INFORMATIONAL request is taken for a
+	// liveness check (RFC 7296 §2.4: one is sent only after a period
+	// without traffic). strongSwan's shortest dpd_delay is 1 s.
+	DefaultDPDIdle = time.Second
+	// sightingWindow: the same message seen again on another capture
+	// interface within it crossed a NAT or a router, it was not resent.
+	sightingWindow = 2 * time.Second
+	// unresponsiveSends: a request sent this many times and never
+	// answered means the peer is dead (RFC 7296 §2.4).
+	unresponsiveSends = 3
+	// shortAuthCapacity: an IKE_AUTH response whose Encrypted payload can
+	// hold fewer bytes cannot carry IDr and AUTH (RFC 7296 §1.2): it is an
+	// error notification.
+	shortAuthCapacity = 32
+	// emptyCapacity: an INFORMATIONAL whose Encrypted payload can hold
+	// more carries something (a DPD is empty, RFC 7296 §1.4).
+	emptyCapacity = 48
+)
+
+// Config caps the tables. The zero value uses the defaults.
+type Config struct {
+	MaxSAs      int // IKE SAs (default 8192)
+	MaxESP      int // ESP SPIs remembered (default 4 × MaxSAs)
+	MaxPairs    int // address pairs followed for inference (default MaxSAs)
+	MaxChildren int // Child SAs kept per IKE SA (default 16)
+	// DPDIdle is the idle time that makes an empty-looking INFORMATIONAL
+	// a DPD rather than a Delete, without keys (default DefaultDPDIdle).
+	DPDIdle time.Duration
+}
+
+// Tracker is the IKEv2 tracker: it plugs into an analyze.Engine.
+type Tracker struct {
+	e     *analyze.Engine
+	cfg   Config
+	sas   *analyze.Table[[8]byte, sa]
+	esp   *analyze.Table[uint32, *child]
+	pairs *analyze.Table[pairKey, pairInfo]
+	tr    analyze.Transition
+	an    analyze.Anomaly
+	evbuf []int
+
+	dec *decode.Decoder
+	ike *dike.ISAKMP
+	udp *transport.UDP
+	esl *dike.ESP
+
+	m msg
+
+	// What the capture could not show (Limits).
+	ikev1, noKeys, decrypted, integrityFailed, orphanESP, childrenDropped int
+	inferredSAs                                                           int
+}
+
+// pairKey is an unordered pair of addresses two peers used.
+type pairKey struct{ a, b netip.Addr }
+
+func pairOf(x, y netip.Addr) pairKey {
+	if y.Less(x) {
+		x, y = y, x
+	}
+	return pairKey{x, y}
+}
+
+// slot is a child-creating exchange whose Child SA has not shown its SPIs
+// yet: without keys, the next new ESP SPIs between the peers are its.
+type slot struct {
+	s *sa
+	x *pending
+}
+
+// pairInfo is what the tracker remembers per pair of addresses, to tie
+// what it cannot decrypt to an IKE SA: the latest SAs between them, and
+// the exchanges still waiting for their ESP.
+type pairInfo struct {
+	last  *sa
+	slots [4]slot // newest first
+}
+
+// New returns an IKEv2 tracker that reports to e.
+func New(e *analyze.Engine, cfg Config) *Tracker {
+	if cfg.MaxSAs <= 0 {
+		cfg.MaxSAs = 8192
+	}
+	if cfg.MaxESP <= 0 {
+		cfg.MaxESP = 4 * cfg.MaxSAs
+	}
+	if cfg.MaxPairs <= 0 {
+		cfg.MaxPairs = cfg.MaxSAs
+	}
+	if cfg.MaxChildren <= 0 {
+		cfg.MaxChildren = 16
+	}
+	if cfg.DPDIdle <= 0 {
+		cfg.DPDIdle = DefaultDPDIdle
+	}
+	t := &Tracker{e: e, cfg: cfg,
+		sas:   analyze.NewTable[[8]byte, sa](cfg.MaxSAs),
+		esp:   analyze.NewTable[uint32, *child](cfg.MaxESP),
+		pairs: analyze.NewTable[pairKey, pairInfo](cfg.MaxPairs),
+		evbuf: make([]int, 0, 4),
+	}
+	t.sas.OnEvict = func(en *analyze.Entry[[8]byte, sa]) {
+		s := &en.Val
+		s.dead = true
+		t.emit(s, true)
+	}
+	return t
+}
+
+// Proto implements analyze.Tracker.
+func (t *Tracker) Proto() string { return "ikev2" }
+
+func (t *Tracker) transition(kind, id string, frame int, at time.Time, from, to string, r Reason, b analyze.Basis, evidence ...int) {
+	t.evbuf = append(t.evbuf[:0], evidence...)
+	t.tr = analyze.Transition{Proto: "ikev2", Kind: kind, Session: id, Frame: frame, Time: at, From: from, To: to, Reason: r, Basis: b, Evidence: t.evbuf}
+	t.e.Transition(&t.tr)
+}
+
+func (t *Tracker) anomaly(sev analyze.Severity, code, session string, frame int, at time.Time, text, rfc string) {
+	t.an = analyze.Anomaly{Proto: "ikev2", Code: code, Severity: sev, Session: session, Frame: frame, Time: at, Message: text, RFC: rfc}
+	t.e.Anomaly(&t.an)
+}
+
+// use caches the decoder's layers (once per decoder).
+func (t *Tracker) use(d *decode.Decoder) {
+	if t.dec == d {
+		return
+	}
+	t.dec = d
+	t.ike, _ = d.Layer(dissect.LayerISAKMP).(*dike.ISAKMP)
+	t.udp, _ = d.Layer(dissect.LayerUDP).(*transport.UDP)
+	t.esl, _ = d.Layer(dissect.LayerESP).(*dike.ESP)
+}
+
+// Observe implements analyze.Tracker.
+func (t *Tracker) Observe(p *analyze.Packet) {
+	if p.Decoder == nil || p.Ctx == nil {
+		return
+	}
+	ike, esp, encap := false, false, false
+	for _, l := range p.Layers {
+		switch l {
+		case dissect.LayerICMPv4, dissect.LayerICMPv6:
+			return // quoted by an ICMP error: not sent as such
+		case dissect.LayerUDPEncap:
+			encap = true
+		case dissect.LayerISAKMP:
+			ike = true
+		case dissect.LayerESP:
+			esp = true
+		}
+	}
+	if !ike && !esp {
+		return
+	}
+	t.use(p.Decoder)
+	var src, dst netip.AddrPort
+	if t.udp != nil && (encap || ike) {
+		src = netip.AddrPortFrom(p.Ctx.Src, t.udp.SrcPort)
+		dst = netip.AddrPortFrom(p.Ctx.Dst, t.udp.DstPort)
+	} else {
+		src, dst = netip.AddrPortFrom(p.Ctx.Src, 0), netip.AddrPortFrom(p.Ctx.Dst, 0)
+	}
+	switch {
+	case ike && t.ike != nil:
+		if t.ike.MajorVersion() != 2 {
+			t.ikev1++
+			return
+		}
+		if !t.read(p, src, dst, encap) {
+			return
+		}
+		t.message(&t.m)
+	case esp && t.esl != nil:
+		t.espPacket(p, t.esl.SPI, src, dst)
+	}
+}
+
+// msg is what the tracker reads of one IKEv2 message.
+type msg struct {
+	p          *analyze.Packet
+	frame      int
+	at         time.Time
+	src, dst   netip.AddrPort
+	encap      bool
+	ispi, rspi [8]byte
+	exchange   uint8
+	mid        uint32
+	length     uint32
+	initiator  bool // I flag: sent by the original initiator
+	response   bool // R flag
+	side       int  // who made the request: 0 the original initiator, 1 the responder
+	decrypted  bool
+	hasSK      bool
+	skLen      int
+	fragNum    uint16
+	fragTotal  uint16
+	notifies   []notify
+	hasSA      bool
+	sa         proposal
+	hasKE      bool
+	keGroup    uint16
+	hasAuth    bool
+	hasEAP     bool
+	hasTS      bool
+	deletes    []deletion
+	inner      int // payloads found inside the Encrypted payload
+}
+
+type deletion struct {
+	proto uint8
+	size  int
+	spis  []byte
+}
+
+// read fills t.m from the ISAKMP layer; false when the message is too
+// damaged to follow.
+func (t *Tracker) read(p *analyze.Packet, src, dst netip.AddrPort, encap bool) bool {
+	im := t.ike
+	if len(im.Contents) < dike.HeaderLen {
+		return false
+	}
+	m := &t.m
+	*m = msg{p: p, frame: p.Frame, at: p.Time, src: src, dst: dst, encap: encap,
+		ispi: im.ISPI, rspi: im.RSPI, exchange: im.Exchange, mid: im.MessageID, length: im.Length,
+		initiator: im.Initiator(), response: im.Response(), decrypted: im.Decrypted(),
+		notifies: m.notifies[:0], deletes: m.deletes[:0]}
+	if m.response == m.initiator {
+		m.side = 1 // a request from the responder, or its answer
+	}
+	if im.IntegrityFailed() {
+		t.integrityFailed++
+	}
+	for i := range im.Payloads {
+		pl := &im.Payloads[i]
+		body := pl.Body()
+		if pl.Inner {
+			m.inner++
+		}
+		switch pl.Type {
+		case dike.PayloadSK:
+			m.hasSK, m.skLen = true, len(pl.Data)
+		case dike.PayloadSKF:
+			m.hasSK, m.skLen = true, len(pl.Data)
+			if len(body) >= 4 {
+				m.fragNum = binary.BigEndian.Uint16(body[0:])
+				m.fragTotal = binary.BigEndian.Uint16(body[2:])
+			}
+		case dike.PayloadNotify:
+			if n, ok := parseNotify(body); ok && len(m.notifies) < 16 {
+				m.notifies = append(m.notifies, n)
+			}
+		case dike.PayloadSA:
+			if pr, ok := parseSA(body); ok && !m.hasSA {
+				m.hasSA, m.sa = true, pr
+			}
+		case dike.PayloadKE:
+			if len(body) >= 2 {
+				m.hasKE, m.keGroup = true, binary.BigEndian.Uint16(body)
+			}
+		case dike.PayloadAUTH:
+			m.hasAuth = true
+		case dike.PayloadEAP:
+			m.hasEAP = true
+		case dike.PayloadTSi, dike.PayloadTSr:
+			m.hasTS = true
+		case dike.PayloadDelete:
+			if proto, size, spis, ok := parseDelete(body); ok && len(m.deletes) < 8 {
+				m.deletes = append(m.deletes, deletion{proto, size, spis})
+			}
+		}
+	}
+	return true
+}
+
+// notify returns the first notification of type typ.
+func (m *msg) notify(typ uint16) (notify, bool) {
+	for _, n := range m.notifies {
+		if n.typ == typ {
+			return n, true
+		}
+	}
+	return notify{}, false
+}
+
+// errorNotify returns the first error notification (type below 16384),
+// INVALID_KE_PAYLOAD excepted.
+func (m *msg) errorNotify() (notify, bool) {
+	for _, n := range m.notifies {
+		if n.typ != 0 && n.typ <= notifyErrorMax && n.typ != notifyInvalidKE {
+			return n, true
+		}
+	}
+	return notify{}, false
+}
+
+func spiHex(b [8]byte) string { return hex.EncodeToString(b[:]) }
+
+func spi32(v uint32) string {
+	var b [4]byte
+	binary.BigEndian.PutUint32(b[:], v)
+	return hex.EncodeToString(b[:])
+}
+
+// saID is an IKE SA's session id. The responder's SPI is unknown until
+// IKE_SA_INIT is answered; the initiator's names the SA from its first
+// message on (RFC 7296 §2.6) and keeps the id stable.
+func saID(ispi [8]byte) string { return "ikev2/ike_sa/" + spiHex(ispi) }
+
+// Finish implements analyze.Tracker.
+func (t *Tracker) Finish() {
+	t.sas.All(func(en *analyze.Entry[[8]byte, sa]) bool {
+		t.conclude(&en.Val)
+		return true
+	})
+	t.sas.All(func(en *analyze.Entry[[8]byte, sa]) bool {
+		t.emit(&en.Val, false)
+		return true
+	})
+}
+
+// Tables implements analyze.Tracker.
+func (t *Tracker) Tables() []analyze.TableStat {
+	return []analyze.TableStat{
+		{Kind: "ike_sa", Live: t.sas.Len(), Cap: t.sas.Cap(), Evicted: t.sas.Evicted()},
+		{Kind: "esp_spi", Live: t.esp.Len(), Cap: t.esp.Cap(), Evicted: t.esp.Evicted()},
+		{Kind: "peer_pair", Live: t.pairs.Len(), Cap: t.pairs.Cap(), Evicted: t.pairs.Evicted()},
+	}
+}
+
+// Limits implements analyze.Tracker.
+func (t *Tracker) Limits() []string {
+	var l []string
+	if t.noKeys > 0 {
+		l = append(l, strconv.Itoa(t.noKeys)+" encrypted IKE messages could not be read (no keys: give --ikev2-keys): CREATE_CHILD_SA and INFORMATIONAL kinds, Child SA SPIs and rekeys are inferred from sizes, timing, new ESP SPIs and new IKE SPIs (transitions say basis=inferred)")
+	}
+	if t.integrityFailed > 0 {
+		l = append(l, strconv.Itoa(t.integrityFailed)+" encrypted IKE messages failed their integrity check with the keys given: wrong keys, or damaged messages")
+	}
+	if t.inferredSAs > 0 {
+		l = append(l, strconv.Itoa(t.inferredSAs)+" IKE SAs were first seen after IKE_SA_INIT (capture began later, or rekeyed without keys): how they were created is inferred")
+	}
+	if t.orphanESP > 0 {
+		l = append(l, strconv.Itoa(t.orphanESP)+" ESP SPIs belonged to no IKE SA seen in the capture (keyed manually, or negotiated before it began)")
+	}
+	if t.childrenDropped > 0 {
+		l = append(l, strconv.Itoa(t.childrenDropped)+" Child SAs were not kept: an IKE SA keeps at most "+strconv.Itoa(t.cfg.MaxChildren))
+	}
+	if t.ikev1 > 0 {
+		l = append(l, strconv.Itoa(t.ikev1)+" IKEv1 messages were not analyzed (IKEv2 only)")
+	}
+	if t.sas.Len() > 0 || t.sas.Evicted() > 0 {
+		l = append(l, "the NAT verdict is what the NAT_DETECTION hashes say against the addresses at the capture point (RFC 7296 §2.23): a peer that fakes its hash to force UDP encapsulation looks like one behind a NAT")
+	}
+	return l
+}
