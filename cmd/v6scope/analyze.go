@@ -29,7 +29,7 @@ type analyzeOptions struct {
 	delayFirstProbe time.Duration
 	maxSessions     int
 	teredo          bool
-	ikeKeys         string // --ikev2-keys (analyze_ikev2.go)
+	ikeKeys         string      // --ikev2-keys (analyze_ikev2.go)
 	live            liveOptions // -i: analyze a live capture (analyze_live.go)
 }
 
