@@ -21,12 +21,14 @@ type tuiOptions struct {
 	filter  string
 	timeFmt string
 	light   bool
+	live    liveOptions // -i: a live capture (tui_live.go)
+	write   string      // -w, with -i
 }
 
 func newTUICmd(e *env) *cobra.Command {
 	o := &tuiOptions{}
 	cmd := &cobra.Command{
-		Use:   "tui [FILE]",
+		Use:   "tui [FILE | -i IFACE [-w FILE.pcapng]]",
 		Short: "Browse a capture in the terminal UI: packets, fields, bytes, sessions, explanations",
 		Long: `Open a capture in the terminal UI: the packet list, the field tree with each
 field's explanation and RFC section, the bytes, what each message is for, and the
@@ -34,13 +36,28 @@ sessions the analysis found with their state diagrams, transition logs and ladde
 diagrams. Press ? for the keys (docs/tui.md).
 
 With no FILE, the bundled mixed capture (pcaps/mixed.pcapng, embedded in the
-binary) is opened. The UI needs a terminal: with standard output redirected it
+binary) is opened. With -i, the UI shows a live capture as it grows, analysed
+as it happens: the list follows new packets (A turns that off and on), the
+status line shows the kernel's captured and dropped counts, -w also keeps the
+capture in a pcapng file, and q or Ctrl-C stops it with every frame written.
+Live capture takes the flags of v6scope capture (-i, -f, --all, -s, -p, -B,
+-a) and fails as it does (docs/capture.md). The UI needs a terminal: with standard output redirected it
 exits with an error (use v6scope read to print a capture).`,
 		Example: `  v6scope tui
   v6scope tui -Y 'icmpv6.type == 135' pcaps/kernel-nd-mld.pcapng
-  v6scope tui -t ad capture.pcapng`,
+  v6scope tui -t ad capture.pcapng
+  sudo v6scope tui -i eth0 -w eth0.pcapng`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(o.live.ifaces) > 0 {
+				if len(args) > 0 {
+					return usageErr("give a FILE or -i IFACE, not both")
+				}
+				return e.runTUILive(o)
+			}
+			if o.write != "" {
+				return usageErr("-w writes a live capture: give -i IFACE too")
+			}
 			if !isTerminal(e.stdout) {
 				return usageErr("tui needs a terminal, but standard output is not one; to print a capture, use v6scope read FILE")
 			}
@@ -55,6 +72,8 @@ exits with an error (use v6scope read to print a capture).`,
 	f.StringVarP(&o.filter, "display-filter", "Y", "", "start with this display filter (docs/filters.md)")
 	f.StringVarP(&o.timeFmt, "time-format", "t", "r", "time column: r, a, ad, adoy, d, dd, e, u, ud, udoy (as tshark)")
 	f.BoolVar(&o.light, "light", false, "start with the light theme (L switches)")
+	o.live.addFlags(cmd)
+	f.StringVarP(&o.write, "write", "w", "", "with -i, also write the captured frames to this pcapng file")
 	return cmd
 }
 

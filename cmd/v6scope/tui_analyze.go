@@ -23,11 +23,16 @@ type engineAnalyzer struct{}
 // analyzer is the session analysis the UI runs.
 func analyzer() model.Analyzer { return engineAnalyzer{} }
 
-func (engineAnalyzer) Analyze(ctx context.Context, src model.Source, progress func(done, total int)) (*model.Analysis, error) {
-	o := &analyzeOptions{protos: analyzers, reachable: andd.DefaultReachableTime, retrans: andd.DefaultRetransTimer,
+// tuiAnalyzeOptions are the engine settings the UI analyses with: analyze's
+// defaults.
+func tuiAnalyzeOptions() *analyzeOptions {
+	return &analyzeOptions{protos: analyzers, reachable: andd.DefaultReachableTime, retrans: andd.DefaultRetransTimer,
 		delayFirstProbe: andd.DefaultDelayFirstProbe, teredo: true}
+}
+
+func (engineAnalyzer) Analyze(ctx context.Context, src model.Source, progress func(done, total int)) (*model.Analysis, error) {
 	c := &collector{byKey: map[string]int{}}
-	eng, err := newEngine(o, c)
+	eng, err := newEngine(tuiAnalyzeOptions(), c)
 	if err != nil {
 		return nil, err
 	}
@@ -50,13 +55,7 @@ func (engineAnalyzer) Analyze(ctx context.Context, src model.Source, progress fu
 		}
 		_ = d.Fast(&f, &decoded)
 		eng.Observe(&f, decoded, d)
-		for _, m := range eng.Marks() {
-			s := c.session(m.Proto, "", m.Session)
-			if k := len(s.Frames); k == 0 || s.Frames[k-1] != n {
-				s.Frames = append(s.Frames, n)
-			}
-			s.State = m.State
-		}
+		c.marks(eng, n)
 	}
 	eng.Finish()
 	progress(total, total)
@@ -67,9 +66,24 @@ func (engineAnalyzer) Analyze(ctx context.Context, src model.Source, progress fu
 type collector struct {
 	a     model.Analysis
 	byKey map[string]int
+	// changed is set by every record and mark (live snapshots read it).
+	changed bool
+}
+
+// marks adds frame n to the sessions the engine says it touched.
+func (c *collector) marks(eng *analyze.Engine, n int) {
+	for _, m := range eng.Marks() {
+		s := c.session(m.Proto, "", m.Session)
+		if k := len(s.Frames); k == 0 || s.Frames[k-1] != n {
+			s.Frames = append(s.Frames, n)
+		}
+		s.State = m.State
+		c.changed = true
+	}
 }
 
 func (c *collector) session(proto, kind, id string) *model.Session {
+	c.changed = true
 	k := proto + "\x00" + id
 	i, ok := c.byKey[k]
 	if !ok {
@@ -114,9 +128,19 @@ func (c *collector) Session(r *analyze.Session) {
 	}
 }
 
+// result returns the analysis so far, as a copy the collector does not
+// change afterwards: the slices that only grow (frames, transitions) are
+// shared up to their length, the rest is copied, so a live capture can
+// snapshot it while the engine goes on.
 func (c *collector) result() *model.Analysis {
+	a := &model.Analysis{Note: c.a.Note}
+	a.Sessions = make([]model.Session, len(c.a.Sessions))
 	for i := range c.a.Sessions {
-		s := &c.a.Sessions[i]
+		s := &a.Sessions[i]
+		*s = c.a.Sessions[i]
+		s.Frames = s.Frames[:len(s.Frames):len(s.Frames)]
+		s.Transitions = s.Transitions[:len(s.Transitions):len(s.Transitions)]
+		s.Attrs = append([]string(nil), s.Attrs...)
 		if len(s.Frames) > 0 {
 			if s.FirstFrame == 0 || s.Frames[0] < s.FirstFrame {
 				s.FirstFrame = s.Frames[0]
@@ -124,21 +148,22 @@ func (c *collector) result() *model.Analysis {
 			s.LastFrame = max(s.LastFrame, s.Frames[len(s.Frames)-1])
 		}
 	}
-	sort.SliceStable(c.a.Sessions, func(i, j int) bool {
-		a, b := &c.a.Sessions[i], &c.a.Sessions[j]
-		if a.Proto != b.Proto {
-			return a.Proto < b.Proto
+	sort.SliceStable(a.Sessions, func(i, j int) bool {
+		x, y := &a.Sessions[i], &a.Sessions[j]
+		if x.Proto != y.Proto {
+			return x.Proto < y.Proto
 		}
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
+		if x.Kind != y.Kind {
+			return x.Kind < y.Kind
 		}
-		return a.FirstFrame < b.FirstFrame
+		return x.FirstFrame < y.FirstFrame
 	})
-	sort.SliceStable(c.a.Anomalies, func(i, j int) bool { return c.a.Anomalies[i].Frame < c.a.Anomalies[j].Frame })
-	if len(c.a.Sessions) == 0 {
-		c.a.Note = "no sessions: the analysis covers " + joinComma(analyzers) + " so far"
+	a.Anomalies = append([]model.Anomaly(nil), c.a.Anomalies...)
+	sort.SliceStable(a.Anomalies, func(i, j int) bool { return a.Anomalies[i].Frame < a.Anomalies[j].Frame })
+	if len(a.Sessions) == 0 && a.Note == "" {
+		a.Note = "no sessions: the analysis covers " + joinComma(analyzers) + " so far"
 	}
-	return &c.a
+	return a
 }
 
 func attrString(v any) string {
