@@ -29,7 +29,7 @@ var (
 		dissect.String, "The protocol tracker the session belongs to: nd, mld, teredo, mip6; one occurrence per v6scope.session, in the same order.", rfcStates))
 	// FieldAnomaly is the code of an anomaly the packet raised.
 	FieldAnomaly = fieldList.Add(dissect.Of("v6scope.anomaly", "Anomaly",
-		dissect.String, "The stable code of an anomaly this packet raised (nd.cache_poisoning, mip6.bu_without_ba, …): something that breaks its protocol or smells of an attack; docs/analyze.md lists them with their RFC sections.", "docs/analyze.md"))
+		dissect.String, "The stable code of an anomaly this packet raised (nd.cache_poisoning, mip6.bu_without_ba, …): something that breaks its protocol or smells of an attack; docs/analyze.md lists them with their RFC sections.", rfcStates))
 )
 
 // Fields returns the v6scope.* analysis fields, for decode.NewSchemaWith:

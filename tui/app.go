@@ -17,6 +17,7 @@ import (
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
+	"github.com/v6scope/v6scope/analyze"
 	"github.com/v6scope/v6scope/decode"
 	"github.com/v6scope/v6scope/decode/dissect"
 	"github.com/v6scope/v6scope/output"
@@ -468,6 +469,9 @@ func (a *App) showExplain() {
 		}
 		for _, s := range a.analysis.SessionsOf(a.curFrame) {
 			fmt.Fprintf(&b, "\nSession %s: now %s (f follows it)\n", widgets.Esc(s.Key()), widgets.Esc(s.State))
+			if st, ok := analyze.ExplainState(s.Proto, s.Kind, s.State); ok {
+				fmt.Fprintf(&b, "%s: %s [%s]\n", widgets.Esc(s.State), widgets.Esc(st.Text), widgets.Esc(st.RFC))
+			}
 		}
 	}
 	a.explain.SetText(b.String()).ScrollToBeginning()
