@@ -80,7 +80,7 @@ Run with no arguments to open the bundled mixed capture in the terminal UI
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newReadCmd(e), newCaptureCmd(e), newAnalyzeCmd(e), newTUICmd(e), newReplayCmd(e), newFieldsCmd(e), newVersionCmd(e))
+	root.AddCommand(newReadCmd(e), newCaptureCmd(e), newAnalyzeCmd(e), newTUICmd(e), newReplayCmd(e), newLabCmd(e), newFieldsCmd(e), newVersionCmd(e))
 	return root
 }
 
