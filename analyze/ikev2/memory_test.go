@@ -43,7 +43,7 @@ func initFrame(b []byte, i uint64) []byte {
 	b = append(b, spi[:]...)
 	b = append(b, make([]byte, 8)...)
 	b = append(b, 34, 0x20, 34, 0x08, 0, 0, 0, 0, 0, 0, 0, ikeLen) // KE, v2.0, IKE_SA_INIT, I, MID 0
-	b = append(b, 0, 0, 0, 8, 0, 31, 0, 0)                        // KE payload, group 31
+	b = append(b, 0, 0, 0, 8, 0, 31, 0, 0)                         // KE payload, group 31
 	return b
 }
 
