@@ -948,6 +948,14 @@ func (a *App) fillSessions() {
 	if sel < 1 {
 		sel = 1
 	}
+	if a.sessionSel != nil {
+		// Stay on the same session when the list was refreshed (live).
+		for i := range a.analysis.Sessions {
+			if a.analysis.Sessions[i].Key() == a.sessionSel.Key() {
+				sel = i + 1
+			}
+		}
+	}
 	if len(a.analysis.Sessions) > 0 {
 		a.sessions.Select(min(sel, len(a.analysis.Sessions)), 0)
 		a.sessionChanged(min(sel, len(a.analysis.Sessions)))
@@ -973,13 +981,19 @@ func (a *App) sessionChanged(row int) {
 		return
 	}
 	s := &a.analysis.Sessions[row-1]
+	// The same session again (a live capture's analysis was refreshed):
+	// keep the places in its panes.
+	same := a.sessionSel != nil && a.sessionSel.Key() == s.Key()
+	keepRow, _ := a.translog.GetSelection()
+	dRow, dCol := a.diagram.GetScrollOffset()
+	lRow, lCol := a.ladder.GetScrollOffset()
 	a.sessionSel = s
 	th := a.theme
 	lines := model.DrawMachine(model.MachineFor(s), s)
 	if len(s.Attrs) > 0 {
 		lines = append(lines, "", strings.Join(s.Attrs, "  "))
 	}
-	a.diagram.SetText(widgets.Esc(strings.Join(lines, "\n"))).ScrollToBeginning()
+	a.diagram.SetText(widgets.Esc(strings.Join(lines, "\n"))).ScrollTo(dRow, dCol)
 	a.translog.Clear()
 	header(a.translog, th.Title, "Frame", "Time", "From", "To", "Reason", "Basis")
 	for i, t := range s.Transitions {
@@ -998,8 +1012,13 @@ func (a *App) sessionChanged(row int) {
 		a.translog.SetCell(i+1, 4, cell(reason, th.Text).SetExpansion(1))
 		a.translog.SetCell(i+1, 5, cell(t.Basis, th.Dim))
 	}
-	a.translog.Select(1, 0)
-	a.ladder.SetText(widgets.Esc(strings.Join(a.ladderOf(s), "\n"))).ScrollToBeginning()
+	a.ladder.SetText(widgets.Esc(strings.Join(a.ladderOf(s), "\n"))).ScrollTo(lRow, lCol)
+	if !same {
+		keepRow = 1
+		a.diagram.ScrollToBeginning()
+		a.ladder.ScrollToBeginning()
+	}
+	a.translog.Select(min(max(keepRow, 1), max(len(s.Transitions), 1)), 0)
 }
 
 // maxLadder bounds the packets a ladder diagram decodes.

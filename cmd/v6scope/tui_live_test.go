@@ -71,7 +71,8 @@ func TestTUILiveInterfaceDown(t *testing.T) {
 // TestTUILiveInTmux runs the real binary's live UI in a tmux pane, inside
 // a namespace of a veth pair, while the kernels do ND and MLD and one
 // pings the other: the rows arrive, A pauses, q quits, and the -w file
-// holds exactly the frames reported captured.
+// holds exactly the frames reported captured; the sessions screen shows
+// the analysis made live.
 func TestTUILiveInTmux(t *testing.T) {
 	netns.Require(t, "the live TUI test needs root, iproute2, ping and tmux", "ip", "ping", "tmux")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -120,6 +121,11 @@ func TestTUILiveInTmux(t *testing.T) {
 	}
 	screen("Neighbor Advertisement")
 	screen("auto-scroll (A)")
+	// The analysis runs live: the addresses' DAD and the neighbors.
+	tmux(t, "send-keys", "-t", session, "2")
+	screen("nd/address/")
+	screen("nd/neighbor/")
+	tmux(t, "send-keys", "-t", session, "1")
 	tmux(t, "send-keys", "-t", session, "A")
 	screen("paused (A follows)")
 	tmux(t, "send-keys", "-t", session, "q")
