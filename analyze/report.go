@@ -170,7 +170,8 @@ func attrText(attrs []Attr) string {
 	var b strings.Builder
 	for _, a := range attrs {
 		switch a.Key {
-		case "lladdr", "router", "defender", "mode", "sources", "querier", "version", "preference", "valid_lifetime":
+		case "lladdr", "router", "defender", "mode", "sources", "querier", "version", "preference", "valid_lifetime",
+			"origin", "nat", "failed_by", "spi_to_initiator", "spi_to_responder":
 			fmt.Fprintf(&b, " %s=%v", a.Key, a.Val)
 		}
 	}
