@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/netip"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -312,8 +313,18 @@ func (e *Env) values(q *Query) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
+		var in map[int]bool
+		if q.Value == "frames" && q.Where != "" {
+			if in, err = e.matching(q.Where); err != nil {
+				return nil, err
+			}
+		}
 		var out []string
 		for _, s := range ss {
+			if q.Value == "frames" {
+				out = append(out, sessionFrames(s, in)...)
+				continue
+			}
 			out = append(out, sessionValue(s, q)...)
 		}
 		return out, nil
@@ -417,6 +428,23 @@ func less(a, b *session) bool {
 		return a.firstFrame < b.firstFrame
 	}
 	return a.order < b.order
+}
+
+// sessionFrames lists the frames that touched s, in order; only those in
+// in when it is not nil.
+func sessionFrames(s *session, in map[int]bool) []string {
+	ns := make([]int, 0, len(s.frames))
+	for n := range s.frames {
+		if in == nil || in[n] {
+			ns = append(ns, n)
+		}
+	}
+	sort.Ints(ns)
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = strconv.Itoa(n)
+	}
+	return out
 }
 
 func sessionValue(s *session, q *Query) []string {

@@ -33,8 +33,9 @@ type Query struct {
 	Transitions *TransitionSel `yaml:"transitions,omitempty"`
 	Anomalies   *AnomalySel    `yaml:"anomalies,omitempty"`
 	// Value is what to take from each selected record: for sessions
-	// state (default), id, first_frame, last_frame, transitions (how many)
-	// or path (the states it went through, "A → B"); for transitions to
+	// state (default), id, first_frame, last_frame, transitions (how many),
+	// path (the states it went through, "A → B") or frames (the frames
+	// that touched it, those Where matches when it is given); for transitions to
 	// (default), from, frame, reason, basis or session; for anomalies
 	// code (default), frame, severity, session or message. count is the
 	// number of records selected, for all three.
@@ -45,7 +46,7 @@ type Query struct {
 
 	// Pick reduces the values to the answer: first (default for single
 	// answers), last, all (default for sets: every distinct value), min,
-	// max, sum, or count-distinct.
+	// max, sum, count (how many values), or count-distinct.
 	Pick string `yaml:"pick,omitempty"`
 	// Map translates computed values ("true" → "yes") before grading.
 	Map map[string]string `yaml:"map,omitempty"`
@@ -88,7 +89,7 @@ type AnomalySel struct {
 	In string `yaml:"in,omitempty"`
 }
 
-var picks = []string{"", "first", "last", "all", "min", "max", "sum", "count-distinct"}
+var picks = []string{"", "first", "last", "all", "min", "max", "sum", "count", "count-distinct"}
 
 func (q *Query) kinds() int {
 	n := 0
@@ -104,8 +105,8 @@ func (q *Query) check() error {
 	if q.kinds() != 1 {
 		return errors.New("give exactly one of count, field, sessions, transitions, anomalies")
 	}
-	if q.Where != "" && q.Field == "" {
-		return errors.New("where goes with field")
+	if q.Where != "" && q.Field == "" && !(q.Sessions != nil && q.Value == "frames") {
+		return errors.New("where goes with field, or with sessions and value frames")
 	}
 	if !contains(picks, q.Pick) {
 		return fmt.Errorf("pick %q: use one of %s", q.Pick, strings.Join(picks[1:], ", "))
@@ -122,7 +123,7 @@ func (q *Query) check() error {
 	var values []string
 	switch {
 	case q.Sessions != nil:
-		values = []string{"state", "id", "first_frame", "last_frame", "transitions", "path"}
+		values = []string{"state", "id", "first_frame", "last_frame", "transitions", "path", "frames"}
 	case q.Transitions != nil:
 		values = []string{"to", "from", "frame", "reason", "basis", "session"}
 	case q.Anomalies != nil:
@@ -171,7 +172,7 @@ func (q *Query) regexps() []string {
 // Filters lists the display filters the query uses, for checking.
 func (q *Query) Filters() []string {
 	var out []string
-	for _, f := range []string{q.Count, q.Where} {
+	for _, f := range []string{q.Count, q.Where} { // Where: with field, or sessions' frames
 		if f != "" {
 			out = append(out, f)
 		}
@@ -293,6 +294,8 @@ func (q *Query) reduce(vals []string, typ string) ([]string, error) {
 			}
 		}
 		return out, nil
+	case "count":
+		return []string{strconv.Itoa(len(vals))}, nil
 	case "count-distinct":
 		seen := map[string]bool{}
 		for _, v := range vals {
