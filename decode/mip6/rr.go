@@ -163,7 +163,9 @@ func (m *Mobility) AppendAuthData(dst []byte) (out []byte, ok bool) {
 // destination, or the type 2 routing header's home address when the
 // correspondent is itself mobile. For a Binding Acknowledgement from a
 // correspondent, the care-of address is the IPv6 destination and the
-// correspondent the source (its home address when it is mobile).
+// correspondent the source (its home address when it is mobile); a BA
+// that accepts a deregistration (status below 128, lifetime 0) uses the
+// BU's, the home address, which its type 2 routing header carries.
 func (m *Mobility) AuthAddresses() (coa, cn netip.Addr) {
 	src, dst := m.PseudoAddrs()
 	switch m.Type {
@@ -177,6 +179,9 @@ func (m *Mobility) AuthAddresses() (coa, cn netip.Addr) {
 		}
 		return coa, dst
 	case TypeBA:
+		if m.Lifetime == 0 && m.Status < 128 && m.FinalDst.IsValid() {
+			return m.FinalDst, src
+		}
 		return m.Dst, src
 	}
 	return netip.Addr{}, netip.Addr{}

@@ -3,6 +3,7 @@ package mip6_test
 import (
 	"encoding/hex"
 	"io"
+	"net/netip"
 	"slices"
 	"testing"
 
@@ -56,9 +57,10 @@ func mobilityFrames(t *testing.T, file string) []rrFrame {
 // TestReturnRoutability checks the return routability of
 // pcaps/mipv6-nemo.pcapng end to end with the exported accessors: the
 // cookies of HoTI and CoTI come back in HoT and CoT, and the keygen tokens
-// of HoT and CoT (README: home d77fd5c91adde5a9, care-of 12fe020cb1c66ec2)
+// of HoT and CoT (README: home e94ed4075ed2b5fc, care-of e16fe1ac7c1b7c83)
 // give the Kbm that authorises the route optimisation Binding Updates and
-// their Acknowledgements (RFC 6275 §5.2.6, §6.2.7).
+// their Acknowledgements, and the home token alone the key of the
+// deregistration (RFC 6275 §5.2.6, §6.2.7).
 func TestReturnRoutability(t *testing.T) {
 	frames := mobilityFrames(t, decodetest.ModuleRoot(t)+"/pcaps/mipv6-nemo.pcapng")
 	byNumber := map[int]*mip6.Mobility{}
@@ -78,7 +80,7 @@ func TestReturnRoutability(t *testing.T) {
 	}
 	hi, htok, ok1 := hot.HomeKeygenToken()
 	ci, ctok, ok2 := cot.CareofKeygenToken()
-	if !ok1 || !ok2 || hex.EncodeToString(htok[:]) != "d77fd5c91adde5a9" || hex.EncodeToString(ctok[:]) != "12fe020cb1c66ec2" || hi != 3933 || ci != 3933 {
+	if !ok1 || !ok2 || hex.EncodeToString(htok[:]) != "e94ed4075ed2b5fc" || hex.EncodeToString(ctok[:]) != "e16fe1ac7c1b7c83" || hi != 2558 || ci != 2558 {
 		t.Fatalf("tokens: home %d %x care-of %d %x", hi, htok, ci, ctok)
 	}
 	kbm := mip6.Kbm(htok, ctok)
@@ -100,39 +102,66 @@ func TestReturnRoutability(t *testing.T) {
 			t.Errorf("frame %d: authenticator verifies with a wrong Kbm", n)
 		}
 	}
-	// The deregistration from the CN (26, BA 27). RFC 6275 §5.2.6 makes
+	// The deregistration from the CN (BU 24, BA 25). RFC 6275 §5.2.6 makes
 	// its key SHA1(home keygen token) and §6.2.7 its care-of address the
-	// home address; the capture's scripted mobile node and correspondent
-	// (pcaps/regen/mipv6-scapy.py) keep the full Kbm and the care-of
-	// address instead. Both sides agree, so the CN accepted it, but the
-	// authenticator is not the RFC's: docs/mip6.md, "The capture's
-	// deregistration".
-	dereg := byNumber[26]
-	if dereg.Lifetime != 0 {
-		t.Fatalf("frame 26 lifetime %d, want 0", dereg.Lifetime)
-	}
+	// home address ("the home address of the mobile node if this option is
+	// used in de-registration"), for the BU and the BA that accepts it.
 	kd := mip6.KbmDeregistration(htok)
-	if match, ok := dereg.VerifyAuthenticator(kd[:]); !ok || match {
-		t.Errorf("frame 26: verifies by RFC 6275 §5.2.6 (match %v, ok %v): the capture was fixed; update this test and docs/mip6.md", match, ok)
-	}
-	data, _ := dereg.AppendAuthData(nil)
-	auth, _, _ := dereg.AuthenticatorValue()
-	if got := mip6.Authenticator(kbm[:], dereg.Src, dereg.Dst, data); hex.EncodeToString(got[:]) != hex.EncodeToString(auth) {
-		t.Errorf("frame 26: authenticator %x is not the script's either (%x)", auth, got)
+	homeAddress := netip.MustParseAddr("2001:db8:10:1::100")
+	for _, n := range []int{24, 25} {
+		m := byNumber[n]
+		if m == nil || m.Lifetime != 0 || (m.Type != mip6.TypeBU && m.Type != mip6.TypeBA) {
+			t.Fatalf("frame %d is not the lifetime-0 BU/BA with the CN", n)
+		}
+		if h, _, ok := m.NonceIndices(); m.Type == mip6.TypeBU && (!ok || h != hi) {
+			t.Errorf("frame %d: home nonce index %d %v, want %d", n, h, ok, hi)
+		}
+		if coa, _ := m.AuthAddresses(); coa != homeAddress {
+			t.Errorf("frame %d: care-of address for the authenticator %v, want the home address %v", n, coa, homeAddress)
+		}
+		if match, ok := m.VerifyAuthenticator(kd[:]); !ok || !match {
+			t.Errorf("frame %d: does not verify by RFC 6275 §5.2.6 with Kbm %x (match %v, ok %v)", n, kd, match, ok)
+		}
+		// Not with the full Kbm …
+		if match, _ := m.VerifyAuthenticator(kbm[:]); match {
+			t.Errorf("frame %d: verifies with the full Kbm", n)
+		}
+		// … nor the old, non-RFC way the capture used to be made: the full
+		// Kbm over the care-of address the packet travels with.
+		data, _ := m.AppendAuthData(nil)
+		auth, _, _ := m.AuthenticatorValue()
+		travel := m.Src
+		if m.Type == mip6.TypeBA {
+			travel = m.Dst
+		}
+		_, cn := m.AuthAddresses()
+		for _, k := range [][20]byte{kbm, kd} {
+			if got := mip6.Authenticator(k[:], travel, cn, data); hex.EncodeToString(got[:]) == hex.EncodeToString(auth) {
+				t.Errorf("frame %d: verifies with Kbm %x over the care-of address %v", n, k, travel)
+			}
+		}
 	}
 }
 
-// TestKbmAuthenticatorVectors pins Kbm and Authenticator to values computed
-// independently (Python hashlib/hmac) for the capture's tokens.
+// TestKbmAuthenticatorVectors pins Kbm and KbmDeregistration to values
+// computed independently (Python hashlib) for the capture's tokens.
 func TestKbmAuthenticatorVectors(t *testing.T) {
 	var h, c [8]byte
-	hex.Decode(h[:], []byte("d77fd5c91adde5a9"))
-	hex.Decode(c[:], []byte("12fe020cb1c66ec2"))
+	hex.Decode(h[:], []byte("e94ed4075ed2b5fc"))
+	hex.Decode(c[:], []byte("e16fe1ac7c1b7c83"))
 	kbm := mip6.Kbm(h, c)
 	if got := hex.EncodeToString(kbm[:]); got != wantKbm {
 		t.Errorf("Kbm = %s, want %s", got, wantKbm)
 	}
+	kd := mip6.KbmDeregistration(h)
+	if got := hex.EncodeToString(kd[:]); got != wantKbmDereg {
+		t.Errorf("KbmDeregistration = %s, want %s", got, wantKbmDereg)
+	}
 }
 
-// wantKbm is SHA1(d77fd5c91adde5a9 | 12fe020cb1c66ec2), by Python's hashlib.
-const wantKbm = "41355557dff65adb14d174bf2ee8113c14ec7466"
+// wantKbm is SHA1(e94ed4075ed2b5fc | e16fe1ac7c1b7c83) and wantKbmDereg
+// SHA1(e94ed4075ed2b5fc), by Python's hashlib.
+const (
+	wantKbm      = "1cd8bc5b33d2c7e57d7c91ea24acdbaf574a1a8a"
+	wantKbmDereg = "8754629a228f5f7c696824fd6a33bd210e000ec6"
+)

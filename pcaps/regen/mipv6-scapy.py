@@ -96,9 +96,29 @@ def keygen_token(kcn, addr, nonce, which):
 
 
 def binding_key(home_token, careof_token):
-    """RFC 6275 sec. 5.2.5: Kbm = SHA1(home keygen token | care-of keygen token);
-    the care-of token is left out when deregistering from home."""
+    """RFC 6275 sec. 5.2.6: Kbm = SHA1(home keygen token | care-of keygen token);
+    careof_token None for a Binding Update that deletes the binding, whose
+    key is SHA1(home keygen token) alone (see dereg_auth)."""
     return hashlib.sha1(home_token + (careof_token or b"")).digest()
+
+
+def is_deregistration(lifetime, coa, hoa):
+    """RFC 6275 sec. 5.2.6, 6.1.7, 9.5.1: a BU with lifetime 0, or whose
+    care-of address is the home address, deletes the binding."""
+    return lifetime == 0 or coa == hoa
+
+
+def auth_inputs(home_token, careof_token, coa, hoa, dereg):
+    """The key and the care-of address a Binding Authorization Data
+    authenticator is computed with (RFC 6275 sec. 5.2.6, 6.2.7): for a
+    deregistration "the care-of keygen token is not used ... Kbm =
+    SHA1(home keygen token)", and the care-of address is "the home address
+    of the mobile node if this option is used in de-registration" -- also
+    when the BU is sent from the care-of address with lifetime 0. The CN's
+    BA answering it is computed the same way."""
+    if dereg:
+        return binding_key(home_token, None), hoa
+    return binding_key(home_token, careof_token), coa
 
 
 def authenticator(kbm, coa, cn, mh_data):
@@ -374,12 +394,13 @@ class Correspondent(Actor):
             status = 136
         elif coni not in self.nonces and bu.mhtime != 0:
             status = 137
-        kbm = None
+        kbm, auth_coa = None, coa
+        dereg = is_deregistration(bu.mhtime, coa, hoa)
         if status == 0:
             htok = keygen_token(self.kcn, hoa, self.nonces[hni][0], 0)
-            ctok = None if (bu.mhtime == 0 and coa == hoa) else keygen_token(self.kcn, coa, self.nonces[coni][0], 1)
-            kbm = binding_key(htok, ctok)
-            if not check_bad(bu, kbm, coa, self.args.addr):
+            ctok = None if dereg else keygen_token(self.kcn, coa, self.nonces[coni][0], 1)
+            kbm, auth_coa = auth_inputs(htok, ctok, coa, hoa, dereg)
+            if not check_bad(bu, kbm, auth_coa, self.args.addr):
                 # sec. 9.5.1: an authenticator that does not verify: drop.
                 return self.log("bu_drop", reason="authenticator does not verify", hoa=hoa, seq=bu.seq)
             old = self.cache.get(hoa)
@@ -398,15 +419,15 @@ class Correspondent(Actor):
         elif status == 135:
             seq_back = self.cache[hoa]["seq"]
         self.log("bu", hoa=hoa, coa=coa, seq=bu.seq, lifetime=bu.mhtime, hni=hni, coni=coni,
-                 status=status, ba_lifetime=lifetime, result=result,
-                 kbm=kbm.hex() if kbm else None,
+                 status=status, ba_lifetime=lifetime, result=result, deregistration=dereg,
+                 kbm=kbm.hex() if kbm else None, auth_coa=auth_coa,
                  authenticator=bytes(bu.options[-1])[2:].hex())
         if "A" in str(bu.flags) or status >= 128:
             ba = MIP6MH_BA(status=status, flags=0, seq=seq_back, mhtime=lifetime,
                            options=[MIP6OptBindingAuthData(olen=12)] if kbm else [])
             auth = b""
             if kbm:
-                ba, auth = with_bad(ba, kbm, coa, self.args.addr)
+                ba, auth = with_bad(ba, kbm, auth_coa, self.args.addr)
             self.send(IPv6(src=self.args.addr, dst=coa, hlim=64)
                       / IPv6ExtHdrRouting(type=2, segleft=1, addresses=[hoa]) / ba)
             self.log("ba", hoa=hoa, coa=coa, status=status, seq=seq_back, lifetime=lifetime,
@@ -501,12 +522,14 @@ class MobileNode(Mobile):
                     self.log("warning", msg="HoT not received through the tunnel")
                 got["hot"] = p[MIP6MH_HoT]
         hot, cot = got["hot"], got["cot"]
-        kbm = binding_key(bytes(hot.token), bytes(cot.token))
+        tokens = (bytes(hot.token), bytes(cot.token))
+        kbm = binding_key(*tokens)
         self.log("rr_complete", home_cookie=hc.hex(), careof_cookie=cc.hex(), hni=hot.index, coni=cot.index,
-                 home_token=bytes(hot.token).hex(), careof_token=bytes(cot.token).hex(), kbm=kbm.hex())
+                 home_token=tokens[0].hex(), careof_token=tokens[1].hex(), kbm=kbm.hex(),
+                 kbm_deregistration=binding_key(tokens[0], None).hex())
         # 4. Route optimisation: BU to the CN, authorised by Kbm.
         cseq = a.cn_seq
-        self.cn_bu(cseq, 30, kbm, hot.index, cot.index, "route optimisation")
+        self.cn_bu(cseq, 30, tokens, hot.index, cot.index, "route optimisation")
         # 5. A route-optimised echo: HAO out, type 2 routing header back.
         self.send(IPv6(src=self.coa, dst=self.cn, hlim=64) / IPv6ExtHdrDestOpt(options=[HAO(hoa=self.hoa)])
                   / ICMPv6EchoRequest(id=0x4d4e, seq=2, data=b"route optimised"))
@@ -520,17 +543,18 @@ class MobileNode(Mobile):
         self.expect("BRR from CN", lambda p: MIP6MH_BRR in p and p.src == self.cn, timeout=8)
         self.log("brr_received")
         cseq += 1
-        self.cn_bu(cseq, 30, kbm, hot.index, cot.index, "refresh after BRR")
+        self.cn_bu(cseq, 30, tokens, hot.index, cot.index, "refresh after BRR")
         # 8. The MN's mobility daemon restarts and forgets its sequence
         # number: the HA rejects the BU (135) and says the last one it took.
         time.sleep(0.3)
         b = self.home_bu(a.restart_seq, 30, note="after restart, stale sequence number")
         seq = (b.seq + 1) & 0xFFFF
         self.home_bu(seq, 30, note="retry with the HA's last accepted sequence number + 1")
-        # 9. Deregistration with the CN (lifetime 0, still authorised by Kbm).
+        # 9. Deregistration with the CN (lifetime 0), authorised by
+        # SHA1(home keygen token) over the home address (sec. 5.2.6, 6.2.7).
         time.sleep(0.3)
         cseq += 1
-        self.cn_bu(cseq, 0, kbm, hot.index, cot.index, "deregistration")
+        self.cn_bu(cseq, 0, tokens, hot.index, cot.index, "deregistration")
         # 10. A stale route-optimised packet: the CN has no binding any more.
         self.send(IPv6(src=self.coa, dst=self.cn, hlim=64) / IPv6ExtHdrDestOpt(options=[HAO(hoa=self.hoa)])
                   / ICMPv6EchoRequest(id=0x4d4e, seq=3, data=b"stale binding"))
@@ -541,16 +565,23 @@ class MobileNode(Mobile):
         seq += 1
         self.home_bu(seq, 0, note="deregistration")
 
-    def cn_bu(self, seq, lifetime, kbm, hni, coni, note):
+    def cn_bu(self, seq, lifetime, tokens, hni, coni, note):
+        """A BU to the CN. The Nonce Indices keep the care-of index even
+        when deregistering: the CN ignores it then (sec. 6.2.6, 9.5.1)."""
+        dereg = is_deregistration(lifetime, self.coa, self.hoa)
+        kbm, auth_coa = auth_inputs(*tokens, self.coa, self.hoa, dereg)
         mh = MIP6MH_BU(seq=seq, flags="A", mhtime=lifetime,
                        options=[MIP6OptNonceIndices(olen=4, hni=hni, coni=coni), MIP6OptBindingAuthData(olen=12)])
-        mh, auth = with_bad(mh, kbm, self.coa, self.cn)
+        mh, auth = with_bad(mh, kbm, auth_coa, self.cn)
         self.send(IPv6(src=self.coa, dst=self.cn, hlim=64) / IPv6ExtHdrDestOpt(options=[HAO(hoa=self.hoa)]) / mh)
         ba = self.expect("BA from CN", lambda p: MIP6MH_BA in p and p.src == self.cn)
         b = ba[MIP6MH_BA]
-        ok = check_bad(b, kbm, self.coa, self.cn) if b.options else None
+        ok = check_bad(b, kbm, auth_coa, self.cn) if b.options else None
         self.log("cn_ba", seq_sent=seq, lifetime_asked=lifetime, status=b.status, seq=b.seq, lifetime=b.mhtime,
+                 deregistration=dereg, kbm=kbm.hex(), auth_coa=auth_coa,
                  authenticator_sent=auth.hex(), ba_authenticator_ok=ok, note=note)
+        if ok is False:
+            raise SystemExit(f"{self.args.role}: the CN's BA authenticator does not verify ({note})")
         return b
 
 
@@ -609,6 +640,7 @@ def verify(pcap, logs):
     nonces = {e["index"]: bytes.fromhex(e["nonce"]) for e in events if e["event"] == "nonce"}
     cn_addr = next(e["address"] for e in events if e["event"] == "start" and e["role"] == "cn")
     tokens, failures, n = {}, [], 0
+    last_bu = None  # (kbm, care-of address) of the last BU to the CN: its BA uses the same
     for i, frame in enumerate(rdpcap(pcap), 1):
         if IPv6 not in frame:
             continue
@@ -633,10 +665,29 @@ def verify(pcap, logs):
                 if 0 not in tokens or 1 not in tokens:
                     failures.append(f"frame {i}: Binding Authorization Data before return routability")
                     continue
-                kbm = binding_key(tokens[0][0], tokens[1][0])
-                coa = ip6.src if cls is MIP6MH_BU else ip6.dst
-                if not check_bad(ip6[cls], kbm, coa, cn_addr):
-                    failures.append(f"frame {i}: authenticator does not verify")
+                m = ip6[cls]
+                if cls is MIP6MH_BU:
+                    # RFC 6275 sec. 5.2.6, 6.2.7: a deregistration is keyed
+                    # by the home keygen token alone, over the home address.
+                    hoa = ip6[HAO].hoa
+                    dereg = is_deregistration(m.mhtime, ip6.src, hoa)
+                    kbm, coa = auth_inputs(tokens[0][0], tokens[1][0], ip6.src, hoa, dereg)
+                    last_bu = (kbm, coa)
+                    what = "deregistration BU" if dereg else "BU"
+                elif last_bu is None:
+                    failures.append(f"frame {i}: BA with Binding Authorization Data and no BU before it")
+                    continue
+                else:
+                    kbm, coa = last_bu
+                    what = "BA"
+                if not check_bad(m, kbm, coa, cn_addr):
+                    failures.append(f"frame {i}: {what} authenticator does not verify (Kbm {kbm.hex()}, care-of address {coa})")
+                elif cls is MIP6MH_BU and dereg:
+                    # The old, non-RFC way (full Kbm over the care-of
+                    # address) must not verify too, or the check is void.
+                    full = binding_key(tokens[0][0], tokens[1][0])
+                    if check_bad(m, full, ip6.src, cn_addr):
+                        failures.append(f"frame {i}: deregistration BU verifies with the full Kbm over the care-of address")
     for f in failures:
         print("verify:", f, file=sys.stderr)
     print(f"verify: {n} Mobility Header frames, checksums, keygen tokens and authenticators "

@@ -366,7 +366,15 @@ if ((badsum != 0)); then
 	echo "teredo-miredo.sh: $badsum frames with a bad UDP checksum (checksum offload still on?)" >&2
 	exit 1
 fi
-miredo_version=$(miredo -V 2>/dev/null | awk 'NR == 1 {print $NF}')
+# `miredo -V` starts "Miredo: Teredo IPv6 tunneling software 1.2.6 (N/A)"
+# (the last word is a build tag, N/A in Debian's build): take the word that
+# is a version number, and the package's own version beside it.
+miredo_version=$(miredo -V 2>/dev/null | awk 'NR == 1 {for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+(\.[0-9]+)+$/) {print $i; exit}}' || true)
+miredo_pkg=$(dpkg-query -W -f='${Version}' miredo 2>/dev/null || true)
+if [[ -n $miredo_pkg ]]; then
+	miredo_version="${miredo_version:-${miredo_pkg%%-*}} (Debian package $miredo_pkg)"
+fi
+miredo_version=${miredo_version:-"(version unknown)"}
 comment="v6scope teredo-miredo: Teredo (RFC 4380) with miredo $miredo_version and miredo-server in Linux $(uname -r) network namespaces, \
 4 links captured at once (pcapng interfaces internet, lan-cone, lan-restricted, native-v6; a packet crossing a NAT appears once per link). \
 Server srv $SRV1 (primary) + $SRV2 (secondary, never used: miredo sends only the restricted-form RS, no cone test). \
