@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/v6scope/v6scope/analyze"
+	aikev2 "github.com/v6scope/v6scope/analyze/ikev2"
 	amip6 "github.com/v6scope/v6scope/analyze/mip6"
 	amld "github.com/v6scope/v6scope/analyze/mld"
 	andd "github.com/v6scope/v6scope/analyze/nd"
@@ -35,6 +36,8 @@ type Env struct {
 	schema *decode.Schema
 
 	analysis *analysis
+	fsys     fs.FS           // where other captures are read from (nil: pcaps.FS)
+	others   map[string]*Env // other captures queries name
 }
 
 // Open loads the lab's capture (and key table) from the bundled pcaps.
@@ -56,7 +59,41 @@ func OpenFS(l *Lab, fsys fs.FS) (*Env, error) {
 			return nil, fmt.Errorf("lab %d: keys %s: %w", l.Number, l.Keys, err)
 		}
 	}
-	return NewEnv(bytes.NewReader(data), l.Capture, keys)
+	e, err := NewEnv(bytes.NewReader(data), l.Capture, keys)
+	if err != nil {
+		return nil, err
+	}
+	e.fsys = fsys
+	return e, nil
+}
+
+// other returns the Env of another capture (a query's capture:), read from
+// the same place as this one, with the same keys.
+func (e *Env) other(name string) (*Env, error) {
+	if name == "" || name == e.name {
+		return e, nil
+	}
+	if o, ok := e.others[name]; ok {
+		return o, nil
+	}
+	fsys := e.fsys
+	if fsys == nil {
+		fsys = pcaps.FS
+	}
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("capture %s: %w", name, err)
+	}
+	o, err := NewEnv(bytes.NewReader(data), name, e.keys)
+	if err != nil {
+		return nil, err
+	}
+	o.fsys = fsys
+	if e.others == nil {
+		e.others = map[string]*Env{}
+	}
+	e.others[name] = o
+	return o, nil
 }
 
 // NewEnv reads a whole capture from r. keys may be nil.
@@ -153,6 +190,7 @@ func newEngine(sink analyze.Sink) *analyze.Engine {
 	e.Add(amld.New(e, amld.Config{}))
 	e.Add(ateredo.New(e, ateredo.Config{}))
 	e.Add(amip6.New(e, amip6.Config{}))
+	e.Add(aikev2.New(e, aikev2.Config{}))
 	return e
 }
 
@@ -285,6 +323,10 @@ func (e *Env) analyze() *analysis {
 
 // Eval computes the query's values, reduced for an answer of type typ.
 func (e *Env) Eval(q *Query, typ string) ([]string, error) {
+	e, err := e.other(q.Capture)
+	if err != nil {
+		return nil, err
+	}
 	vals, err := e.values(q)
 	if err != nil {
 		return nil, err

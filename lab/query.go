@@ -24,6 +24,10 @@ import (
 // Display filters may use the analysis fields (v6scope.state,
 // v6scope.anomaly, …).
 type Query struct {
+	// Capture optionally runs the query on another capture of pcaps/
+	// than the lab's (with the lab's keys): a lab about two captures.
+	Capture string `yaml:"capture,omitempty"`
+
 	Count string `yaml:"count,omitempty"`
 
 	Field string `yaml:"field,omitempty"`
@@ -204,15 +208,19 @@ func (q *Query) Describe(typ string) string {
 			pick = "all"
 		}
 	}
+	in := ""
+	if q.Capture != "" {
+		in = " in " + q.Capture
+	}
 	switch {
 	case q.Count != "":
-		return fmt.Sprintf("frames matching %q", q.Count)
+		return fmt.Sprintf("frames matching %q%s", q.Count, in)
 	case q.Field != "":
 		w := "every frame"
 		if q.Where != "" {
 			w = fmt.Sprintf("frames matching %q", q.Where)
 		}
-		return fmt.Sprintf("%s of %s (%s)", q.Field, w, pick)
+		return fmt.Sprintf("%s of %s%s (%s)", q.Field, w, in, pick)
 	case q.Sessions != nil:
 		v := q.Value
 		if q.Attr != "" {
@@ -220,7 +228,7 @@ func (q *Query) Describe(typ string) string {
 		} else if v == "" {
 			v = "state"
 		}
-		return fmt.Sprintf("%s of %s sessions %s (%s)", v, q.Sessions.Proto, q.Sessions.describe(), pick)
+		return fmt.Sprintf("%s of %s sessions %s%s (%s)", v, q.Sessions.Proto, q.Sessions.describe(), in, pick)
 	case q.Transitions != nil:
 		v := q.Value
 		if v == "" {
