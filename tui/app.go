@@ -37,6 +37,8 @@ type Options struct {
 	// Live, when set, is a live capture to show as it grows (live.go):
 	// Source is then Live.Source, and the analysis is Live.Analyzer's.
 	Live *model.Feed
+	// Task, when set, is a lab's questions for the lab screen (lab.go).
+	Task model.Task
 }
 
 // App is the terminal UI.
@@ -86,6 +88,7 @@ type App struct {
 	sessionSel *model.Session
 
 	live liveState // a live capture (live.go)
+	lab  *labView  // the lab screen (lab.go)
 }
 
 // New builds the UI over opts.Source. Run it with Run.
@@ -199,6 +202,7 @@ func (a *App) build() {
 		AddPage(screenSessions, sessionsF, true, false).
 		AddPage(screenAnomalies, a.anomalies, true, false).
 		AddPage("help", a.help, true, false)
+	a.buildLab()
 	a.screen = screenPackets
 
 	root := tview.NewFlex().SetDirection(tview.FlexRow).
@@ -215,7 +219,7 @@ func (a *App) build() {
 
 // dispatch runs the key table. Keys typed into the command bar go to it.
 func (a *App) dispatch(ev *tcell.EventKey) *tcell.EventKey {
-	if a.app.GetFocus() == a.cmd {
+	if a.app.GetFocus() == a.cmd || a.labTyping() {
 		if ev.Key() == tcell.KeyCtrlC {
 			a.quit()
 			return nil
@@ -276,6 +280,8 @@ func (a *App) show(screen string) {
 		a.focus(a.sessions)
 	case screenAnomalies:
 		a.focus(a.anomalies)
+	case screenLab:
+		a.focus(a.lab.list)
 	}
 	a.updateStatus()
 }
@@ -287,6 +293,8 @@ func (a *App) panes() []tview.Primitive {
 		return []tview.Primitive{a.sessions, a.translog, a.diagram, a.ladder}
 	case screenAnomalies:
 		return []tview.Primitive{a.anomalies}
+	case screenLab:
+		return a.labPanes()
 	}
 	return []tview.Primitive{a.list, a.tree, a.explain, a.hex}
 }
@@ -305,7 +313,7 @@ func (a *App) cycleFocus(d int) {
 
 func (a *App) focus(p tview.Primitive) {
 	a.app.SetFocus(p)
-	for _, b := range []*tview.Box{a.list.Box, a.tree.Box, a.explain.Box, a.hex.Box, a.sessions.Box, a.translog.Box, a.diagram.Box, a.ladder.Box, a.anomalies.Box} {
+	for _, b := range append([]*tview.Box{a.list.Box, a.tree.Box, a.explain.Box, a.hex.Box, a.sessions.Box, a.translog.Box, a.diagram.Box, a.ladder.Box, a.anomalies.Box}, a.labBoxes()...) {
 		b.SetBorderColor(a.theme.Border)
 	}
 	if b, ok := p.(interface{ SetBorderColor(tcell.Color) *tview.Box }); ok {
@@ -333,6 +341,9 @@ func (a *App) escape() bool {
 }
 
 func (a *App) enter() bool {
+	if a.labEnter() {
+		return true
+	}
 	switch a.app.GetFocus() {
 	case a.tree:
 		if n := a.tree.GetCurrentNode(); n != nil {
@@ -836,6 +847,7 @@ func (a *App) applyTheme() {
 	a.cmd.SetLabelColor(th.Title)
 	a.cmd.SetFieldStyle(tcell.StyleDefault.Background(th.SelectBG).Foreground(th.Text))
 	a.cmd.SetPlaceholderStyle(tcell.StyleDefault.Background(th.SelectBG).Foreground(th.Dim))
+	a.themeLab()
 	a.fillSessions()
 	a.fillAnomalies()
 	if f := a.app.GetFocus(); f != nil {

@@ -62,6 +62,7 @@ const (
 	screenPackets   = "packets"
 	screenSessions  = "sessions"
 	screenAnomalies = "anomalies"
+	// screenLab is in lab.go.
 )
 
 func (k *Key) worksIn(screen string) bool {
@@ -76,6 +77,7 @@ var Keys = []Key{
 	{tcell.KeyRune, '1', "", "packets screen: list, field tree, explanation, bytes", func(a *App) bool { a.show(screenPackets); return true }},
 	{tcell.KeyRune, '2', "", "sessions screen: state diagram, transition log, ladder diagram", func(a *App) bool { a.show(screenSessions); return true }},
 	{tcell.KeyRune, '3', "", "anomalies screen", func(a *App) bool { a.show(screenAnomalies); return true }},
+	{tcell.KeyRune, '4', "", "lab screen (v6scope lab start): questions, answers, feedback", (*App).showLab},
 	{tcell.KeyTab, 0, "", "focus the next pane", func(a *App) bool { a.cycleFocus(1); return true }},
 	{tcell.KeyBacktab, 0, "", "focus the previous pane", func(a *App) bool { a.cycleFocus(-1); return true }},
 	{tcell.KeyRune, '/', "packets", "edit the display filter (Tab completes field names, Enter applies, Esc leaves)", (*App).editFilter},
@@ -96,7 +98,8 @@ var Keys = []Key{
 	{tcell.KeyRune, 'T', "packets", "next time format (r, a, ad, d, dd, e, u, ud: as read -t)", (*App).cycleTimeFormat},
 	{tcell.KeyRune, '+', "packets", "expand every node of the field tree", func(a *App) bool { a.tree.ExpandAll(true); return true }},
 	{tcell.KeyRune, '-', "packets", "collapse every node of the field tree", func(a *App) bool { a.tree.ExpandAll(false); return true }},
-	{tcell.KeyEnter, 0, "", "field tree: expand or collapse; sessions, transitions, anomalies: jump to the frame", (*App).enter},
+	{tcell.KeyEnter, 0, "", "field tree: expand or collapse; sessions, transitions, anomalies: jump to the frame; lab: answer the selected question (Enter again checks it)", (*App).enter},
+	{tcell.KeyRune, 'h', "lab", "show the selected question's hint", (*App).labHint},
 	{tcell.KeyRune, 'L', "", "switch between the dark and the light theme", (*App).toggleTheme},
 }
 

@@ -28,6 +28,28 @@ var keyChecks = map[string]func(t *testing.T, h *harness, k *Key){
 	"1":      screenCheck(screenPackets),
 	"2":      screenCheck(screenSessions),
 	"3":      screenCheck(screenAnomalies),
+	"4": func(t *testing.T, h *harness, k *Key) {
+		h.key(k.Event()) // no lab: a message, the screen stays
+		h.onLoop(func() {
+			if h.a.screen != screenPackets || !strings.Contains(h.a.Status(), "lab start") {
+				t.Errorf("4 without a lab: %s screen, status %q", h.a.screen, h.a.Status())
+			}
+		})
+		h.onLoop(func() { h.a.SetTask(fakeTask()) })
+		h.key(k.Event())
+		h.onLoop(func() {
+			if h.a.screen != screenLab || h.a.Focused() != h.a.lab.list {
+				t.Errorf("4 shows the %s screen", h.a.screen)
+			}
+		})
+		h.screenHas("How many Router Advertisements")
+	},
+	"h": func(t *testing.T, h *harness, k *Key) {
+		h.onLoop(func() { h.a.SetTask(fakeTask()) })
+		h.rune('4')
+		h.key(k.Event())
+		h.paneHas(h.a.lab.feedback, "Hint: filter on icmpv6.type == 134")
+	},
 	"Tab": func(t *testing.T, h *harness, k *Key) {
 		h.key(k.Event())
 		h.onLoop(func() {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/v6scope/v6scope/lab"
+	"github.com/v6scope/v6scope/pcaps"
 )
 
 // TestLabList lists every bundled lab.
@@ -140,5 +141,33 @@ questions:
 	out, errOut, code := cli(t, nil, "lab", "key", "-v", path)
 	if code != 0 || !strings.Contains(out, "ns") {
 		t.Errorf("lab key -v mine.yaml: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestLabTask is what the UI's lab screen sees of a lab: its questions,
+// and a grader that marks the computed key right and a changed answer
+// wrong, with the hint.
+func TestLabTask(t *testing.T) {
+	labs, err := lab.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range labs {
+		k, err := labKey(l, pcaps.FS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		task := labTask{k}
+		if !strings.Contains(task.Title(), l.Title) || len(task.Questions()) != len(l.Questions) {
+			t.Errorf("lab %d: task %q with %d questions", l.Number, task.Title(), len(task.Questions()))
+		}
+		for _, q := range task.Questions() {
+			if fb := task.Check(q.ID, k.Display(q.ID)); !fb.Correct {
+				t.Errorf("lab %d %s: the key %q is marked wrong: %s", l.Number, q.ID, k.Display(q.ID), fb.Text)
+			}
+			if fb := task.Check(q.ID, "-1"); fb.Correct || !strings.Contains(fb.Text, "Hint") && !strings.Contains(fb.Text, "Not quite") {
+				t.Errorf("lab %d %s: -1 gets %v %q", l.Number, q.ID, fb.Correct, fb.Text)
+			}
+		}
 	}
 }
