@@ -19,6 +19,9 @@ type harness struct {
 	screen tcell.SimulationScreen
 	drawn  chan struct{}
 	done   chan error
+	// handled gets a token when the loop takes a key event (before the
+	// focused widget sees it).
+	handled chan struct{}
 	// stopped is set once Run has returned.
 	stopped bool
 }
@@ -51,7 +54,15 @@ func start(t *testing.T, src model.Source, opts Options) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, a: a, screen: tcell.NewSimulationScreen("UTF-8"), drawn: make(chan struct{}, 1), done: make(chan error, 1)}
+	h := &harness{t: t, a: a, screen: tcell.NewSimulationScreen("UTF-8"), drawn: make(chan struct{}, 1), done: make(chan error, 1), handled: make(chan struct{}, 1)}
+	dispatch := a.Application().GetInputCapture()
+	a.Application().SetInputCapture(func(ev *tcell.EventKey) *tcell.EventKey {
+		select {
+		case h.handled <- struct{}{}:
+		default:
+		}
+		return dispatch(ev)
+	})
 	a.Application().SetScreen(h.screen) // initialises it
 	h.screen.SetSize(120, 40)
 	a.Application().SetAfterDrawFunc(func(tcell.Screen) {
@@ -126,8 +137,20 @@ func (h *harness) wait(what string, cond func() bool) {
 // key presses a key and waits for it to be handled.
 func (h *harness) key(ev *tcell.EventKey) {
 	h.t.Helper()
+	select {
+	case <-h.handled:
+	default:
+	}
 	h.a.Application().QueueEvent(ev)
-	h.onLoop(func() {}) // events and updates share the loop: this runs after it
+	// The loop picks events and updates in no set order: wait until it
+	// has taken the key, then for an update, which runs once the key's
+	// handling (capture, then the focused widget) is over.
+	select {
+	case <-h.handled:
+	case <-time.After(waitLimit):
+		h.t.Fatalf("the event loop did not take the key %v", ev.Name())
+	}
+	h.onLoop(func() {})
 }
 
 func (h *harness) rune(r rune) { h.key(tcell.NewEventKey(tcell.KeyRune, r, tcell.ModNone)) }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/v6scope/v6scope/capture/live"
@@ -35,9 +34,12 @@ type liveState struct {
 	// filteredTo is the last frame the display filter has been run over.
 	filteredTo int
 
-	done     atomic.Bool // the feed's last update has run
-	quitting atomic.Bool // Stop was asked for: stop the app when done
-	timerMu  sync.Mutex
+	// mu orders stopping: exactly one of stopLive's caller and the last
+	// update stops the application (tview's Stop after Run has returned
+	// races with Run).
+	mu       sync.Mutex
+	done     bool // the feed's last update has run
+	quitting bool // Stop was asked for: the last update stops the app
 	timer    *time.Timer
 }
 
@@ -74,20 +76,19 @@ func (a *App) startLive() {
 // to stop once it is drained; it reports false when there is none to stop
 // (the caller stops the application itself).
 func (a *App) stopLive() bool {
-	if a.live.feed == nil || a.live.done.Load() {
+	if a.live.feed == nil {
 		return false
 	}
-	a.live.quitting.Store(true)
+	a.live.mu.Lock()
+	defer a.live.mu.Unlock()
+	if a.live.done {
+		return false
+	}
+	a.live.quitting = true
 	a.live.feed.Capture.Stop()
-	if a.live.done.Load() {
-		// The last update ran meanwhile, and may have missed quitting.
-		return false
-	}
-	a.live.timerMu.Lock()
 	if a.live.timer == nil {
 		a.live.timer = time.AfterFunc(stopGrace, a.app.Stop)
 	}
-	a.live.timerMu.Unlock()
 	return true
 }
 
@@ -108,13 +109,14 @@ func (a *App) liveUpdate(u model.Update) {
 		if u.Err != nil {
 			a.message = "capture ended: " + output.Safe(u.Err.Error())
 		}
-		a.live.done.Store(true)
-		if a.live.quitting.Load() {
-			a.live.timerMu.Lock()
-			if a.live.timer != nil {
-				a.live.timer.Stop()
-			}
-			a.live.timerMu.Unlock()
+		a.live.mu.Lock()
+		a.live.done = true
+		quitting := a.live.quitting
+		if a.live.timer != nil {
+			a.live.timer.Stop()
+		}
+		a.live.mu.Unlock()
+		if quitting {
 			a.app.Stop()
 			return
 		}
@@ -221,7 +223,9 @@ func (a *App) liveStatus(b *strings.Builder) {
 // CaptureErr says why the live capture ended, when it was not stopped
 // (the interface went down, the file could not be written); nil otherwise.
 func (a *App) CaptureErr() error {
-	if !a.live.done.Load() {
+	a.live.mu.Lock()
+	defer a.live.mu.Unlock()
+	if !a.live.done {
 		return nil
 	}
 	return a.live.err
