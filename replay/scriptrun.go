@@ -324,4 +324,3 @@ func (l *lazyFile) Close() error {
 	}
 	return l.f.Close()
 }
-
