@@ -23,6 +23,15 @@ func (s span) at(rel, n int) (int, int) {
 	return s.base + rel, n
 }
 
+// inner returns the span of a structure rel bytes into s. Bytes that are not
+// the frame's own (decrypted ones) keep pointing at s's start.
+func (s span) inner(rel int) span {
+	if !s.mapped {
+		return s
+	}
+	return span{base: s.base + rel, mapped: true}
+}
+
 // payloadLabels are the tree labels of Notify payloads, with the type's
 // name after them as tshark shows it; built once.
 var payloadLabels = func() map[uint16]string {
@@ -257,34 +266,44 @@ const (
 	attrTV      = 0x8000
 )
 
+// openSub pushes a proposal or transform substructure (kind) found at the
+// start of rest and adds the header they share: Last Substruc, RESERVED and
+// Length (RFC 7296 §3.3.1, §3.3.2). It returns the structure's length, or
+// ok false after a note (and with nothing left pushed) when the structure
+// is shorter than fixed or does not fit in what is left of within.
+func openSub(t *dissect.Tree, ss span, rest []byte, kind uint64, fixed int, what, within, rfc string) (length int, ok bool) {
+	if len(rest) < fixed {
+		lengthNote(t, ss, what, fixed, len(rest), rfc)
+		return 0, false
+	}
+	length = int(binary.BigEndian.Uint16(rest[genLenOff:]))
+	o, n := ss.at(0, min(length, len(rest)))
+	t.Push(fPayload, o, n).U = kind
+	o, n = ss.at(0, 1)
+	t.Uint(fNext, o, n, uint64(rest[0]))
+	o, n = ss.at(1, 1)
+	t.Bytes(fReserved, o, n, rest[1:2])
+	lo, ln := ss.at(genLenOff, 2)
+	t.Uint(fPayloadLen, lo, ln, uint64(length))
+	if length < fixed || length > len(rest) {
+		t.Note(dissect.Note{Severity: dissect.Error, Code: "isakmp.payload.length_bad", Message: what + " Length " + strconv.Itoa(length) + " does not fit the " + strconv.Itoa(len(rest)) + " bytes left in the " + within, RFC: rfc, Offset: lo, Length: ln, Malformed: true})
+		t.Pop()
+		return 0, false
+	}
+	return length, true
+}
+
 func dissectSA(t *dissect.Tree, s span, b []byte) {
 	pos := 0
 	for pos < len(b) {
 		rest := b[pos:]
-		ps := span{base: s.base + pos, mapped: s.mapped}
-		if !s.mapped {
-			ps.base = s.base
-		}
-		if len(rest) < propFixed {
-			lengthNote(t, ps, "Proposal", propFixed, len(rest), rfcProposal)
-			return
-		}
-		plen := int(binary.BigEndian.Uint16(rest[genLenOff:]))
-		o, n := ps.at(0, min(plen, len(rest)))
-		t.Push(fPayload, o, n).U = PayloadProposal
-		o, n = ps.at(0, 1)
-		t.Uint(fNext, o, n, uint64(rest[0]))
-		o, n = ps.at(1, 1)
-		t.Bytes(fReserved, o, n, rest[1:2])
-		lo, ln := ps.at(genLenOff, 2)
-		t.Uint(fPayloadLen, lo, ln, uint64(plen))
-		if plen < propFixed || plen > len(rest) {
-			t.Note(dissect.Note{Severity: dissect.Error, Code: "isakmp.payload.length_bad", Message: "Proposal Length " + strconv.Itoa(plen) + " does not fit the " + strconv.Itoa(len(rest)) + " bytes left in the SA payload", RFC: rfcProposal, Offset: lo, Length: ln, Malformed: true})
-			t.Pop()
+		ps := s.inner(pos)
+		plen, ok := openSub(t, ps, rest, PayloadProposal, propFixed, "Proposal", "SA payload", rfcProposal)
+		if !ok {
 			return
 		}
 		p := rest[:plen]
-		o, n = ps.at(propNumOff, 1)
+		o, n := ps.at(propNumOff, 1)
 		t.Uint(fPropNumber, o, n, uint64(p[propNumOff]))
 		o, n = ps.at(propProtOff, 1)
 		t.Uint(fPropProto, o, n, uint64(p[propProtOff]))
@@ -319,31 +338,14 @@ func dissectSA(t *dissect.Tree, s span, b []byte) {
 func dissectTransforms(t *dissect.Tree, ps span, p []byte, at int) {
 	for at < len(p) {
 		rest := p[at:]
-		xs := span{base: ps.base + at, mapped: ps.mapped}
-		if !ps.mapped {
-			xs.base = ps.base
-		}
-		if len(rest) < xfFixed {
-			lengthNote(t, xs, "Transform", xfFixed, len(rest), rfcXform)
-			return
-		}
-		xlen := int(binary.BigEndian.Uint16(rest[genLenOff:]))
-		o, n := xs.at(0, min(xlen, len(rest)))
-		t.Push(fPayload, o, n).U = PayloadXform
-		o, n = xs.at(0, 1)
-		t.Uint(fNext, o, n, uint64(rest[0]))
-		o, n = xs.at(1, 1)
-		t.Bytes(fReserved, o, n, rest[1:2])
-		lo, ln := xs.at(genLenOff, 2)
-		t.Uint(fPayloadLen, lo, ln, uint64(xlen))
-		if xlen < xfFixed || xlen > len(rest) {
-			t.Note(dissect.Note{Severity: dissect.Error, Code: "isakmp.payload.length_bad", Message: "Transform Length " + strconv.Itoa(xlen) + " does not fit the " + strconv.Itoa(len(rest)) + " bytes left in the proposal", RFC: rfcXform, Offset: lo, Length: ln, Malformed: true})
-			t.Pop()
+		xs := ps.inner(at)
+		xlen, ok := openSub(t, xs, rest, PayloadXform, xfFixed, "Transform", "proposal", rfcXform)
+		if !ok {
 			return
 		}
 		x := rest[:xlen]
 		typ := x[xfTypeOff]
-		o, n = xs.at(xfTypeOff, 1)
+		o, n := xs.at(xfTypeOff, 1)
 		t.Uint(fXformType, o, n, uint64(typ))
 		o, n = xs.at(xfTypeOff+1, 1)
 		t.Bytes(fReserved, o, n, x[xfTypeOff+1:xfTypeOff+2])
@@ -380,10 +382,7 @@ func dissectTransforms(t *dissect.Tree, ps span, p []byte, at int) {
 func dissectAttrs(t *dissect.Tree, xs span, x []byte, at int) {
 	for at < len(x) {
 		rest := x[at:]
-		as := span{base: xs.base + at, mapped: xs.mapped}
-		if !xs.mapped {
-			as.base = xs.base
-		}
+		as := xs.inner(at)
 		if len(rest) < attrFixed {
 			lengthNote(t, as, "Transform attribute", attrFixed, len(rest), rfcAttr)
 			return
