@@ -1,20 +1,16 @@
 package decode_test
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/v6scope/v6scope/capture"
 	"github.com/v6scope/v6scope/decode"
+	"github.com/v6scope/v6scope/internal/decodetest"
 	"github.com/v6scope/v6scope/internal/tsharkdiff"
-	"github.com/v6scope/v6scope/output"
 )
 
 // headerFields are the fields of the protocols decoded so far (issue 2:
@@ -160,38 +156,7 @@ func knownDifference(file string, d tsharkdiff.Diff) string {
 
 // ours prints fields with v6scope as `read -T fields -E occurrence=a` does.
 func ours(t testing.TB, file string, fields []string) *tsharkdiff.Table {
-	r, err := capture.Open(file)
-	if err != nil {
-		t.Fatalf("open: %v", err)
-	}
-	defer r.Close()
-	d := decode.New()
-	ff := output.NewFieldsFormat(fields)
-	var (
-		f   capture.Frame
-		p   decode.Packet
-		buf []byte
-	)
-	for {
-		err := r.Next(&f)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var te *capture.TruncatedError
-			if !errors.As(err, &te) && !errors.Is(err, capture.ErrCorrupt) {
-				t.Fatalf("read: %v", err)
-			}
-			break
-		}
-		d.Decode(&f, &p)
-		buf = ff.AppendRow(buf, &p)
-	}
-	tab, err := tsharkdiff.Parse(bytes.NewReader(buf), fields)
-	if err != nil {
-		t.Fatalf("parse our output: %v", err)
-	}
-	return tab
+	return decodetest.Table(t, file, decode.New(), fields, nil)
 }
 
 // captureFiles lists the corpus captures and the bundled ones.

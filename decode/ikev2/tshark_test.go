@@ -1,10 +1,7 @@
 package ikev2_test
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,11 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/v6scope/v6scope/capture"
 	"github.com/v6scope/v6scope/decode"
 	"github.com/v6scope/v6scope/decode/ikev2"
+	"github.com/v6scope/v6scope/internal/decodetest"
 	"github.com/v6scope/v6scope/internal/tsharkdiff"
-	"github.com/v6scope/v6scope/output"
 )
 
 // headerFields are the ISAKMP header fields, compared on IKEv1 messages
@@ -246,38 +242,7 @@ func knownDifference(file string, frame int, field string, keys bool) string {
 
 // ours prints fields with v6scope as `read -T fields -E occurrence=a` does.
 func ours(t *testing.T, file string, fields []string, keys *ikev2.KeyTable) *tsharkdiff.Table {
-	t.Helper()
-	r, err := capture.Open(file)
-	if err != nil {
-		t.Fatalf("open: %v", err)
-	}
-	defer r.Close()
 	d := decode.New()
 	d.SetIKEv2Keys(keys)
-	ff := output.NewFieldsFormat(fields)
-	var (
-		f   capture.Frame
-		p   decode.Packet
-		buf []byte
-	)
-	for {
-		err := r.Next(&f)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var te *capture.TruncatedError
-			if !errors.As(err, &te) && !errors.Is(err, capture.ErrCorrupt) {
-				t.Fatalf("read: %v", err)
-			}
-			break
-		}
-		d.Decode(&f, &p)
-		buf = ff.AppendRow(buf, &p)
-	}
-	tab, err := tsharkdiff.Parse(bytes.NewReader(buf), fields)
-	if err != nil {
-		t.Fatalf("parse our output: %v", err)
-	}
-	return tab
+	return decodetest.Table(t, file, d, fields, nil)
 }

@@ -2,8 +2,6 @@ package mip6_test
 
 import (
 	"context"
-	"errors"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,10 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/v6scope/v6scope/capture"
 	"github.com/v6scope/v6scope/decode"
 	"github.com/v6scope/v6scope/decode/dissect"
 	"github.com/v6scope/v6scope/decode/mip6"
+	"github.com/v6scope/v6scope/internal/decodetest"
 	"github.com/v6scope/v6scope/internal/tsharkdiff"
 )
 
@@ -219,52 +217,9 @@ func compareFile(t *testing.T, file, name string, fields []string, names []strin
 // -E occurrence=a -E aggregator=,` does; reached[i] tells whether frame i+1
 // went through a Mobility Header layer.
 func ours(t *testing.T, file string, fields []string) (*tsharkdiff.Table, []bool) {
-	t.Helper()
-	r, err := capture.Open(file)
-	if err != nil {
-		t.Fatalf("open: %v", err)
-	}
-	defer r.Close()
-	d := decode.New()
-	tab := &tsharkdiff.Table{Fields: fields}
-	var (
-		f       capture.Frame
-		p       decode.Packet
-		reached []bool
-	)
-	for {
-		err := r.Next(&f)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var te *capture.TruncatedError
-			if !errors.As(err, &te) && !errors.Is(err, capture.ErrCorrupt) {
-				t.Fatalf("read: %v", err)
-			}
-			break
-		}
-		d.Decode(&f, &p)
+	var reached []bool
+	tab := decodetest.Table(t, file, decode.New(), fields, func(p *decode.Packet) {
 		reached = append(reached, slices.Contains(p.Layers, dissect.LayerMobility) || slices.Contains(p.Layers, dissect.LayerMobilityOld))
-		row := make([]string, len(fields))
-		row[0] = string(p.Tree.Protocols)
-		for i, name := range fields[1:] {
-			var b []byte
-			n := 0
-			for j := range p.Tree.Fields {
-				fl := &p.Tree.Fields[j]
-				if fl.Info == nil || fl.Info.Name != name {
-					continue
-				}
-				if n > 0 {
-					b = append(b, ',')
-				}
-				b = fl.AppendValue(b)
-				n++
-			}
-			row[i+1] = string(b)
-		}
-		tab.Rows = append(tab.Rows, row)
-	}
+	})
 	return tab, reached
 }

@@ -2,8 +2,6 @@ package mld_test
 
 import (
 	"context"
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/v6scope/v6scope/capture"
 	"github.com/v6scope/v6scope/decode"
+	"github.com/v6scope/v6scope/internal/decodetest"
 	"github.com/v6scope/v6scope/internal/tsharkdiff"
 	"github.com/v6scope/v6scope/pcaps"
 )
@@ -117,55 +115,7 @@ func isMLD(types string) bool {
 // aggregator=,` does: every occurrence of a field in tree order, joined
 // with commas.
 func ours(t *testing.T, file string, fields []string) *tsharkdiff.Table {
-	t.Helper()
-	r, err := capture.Open(file)
-	if err != nil {
-		t.Fatalf("open %s: %v", file, err)
-	}
-	defer r.Close()
-	d := decode.New()
-	tab := &tsharkdiff.Table{Fields: fields}
-	var (
-		f capture.Frame
-		p decode.Packet
-	)
-	for {
-		err := r.Next(&f)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var te *capture.TruncatedError
-			if !errors.As(err, &te) && !errors.Is(err, capture.ErrCorrupt) {
-				t.Fatalf("read %s: %v", file, err)
-			}
-			break
-		}
-		d.Decode(&f, &p)
-		row := make([]string, len(fields))
-		for c, name := range fields {
-			var b []byte
-			if name == "frame.protocols" {
-				row[c] = string(p.Tree.Protocols)
-				continue
-			}
-			n := 0
-			for j := range p.Tree.Fields {
-				fld := &p.Tree.Fields[j]
-				if fld.Name() != name {
-					continue
-				}
-				if n > 0 {
-					b = append(b, ',')
-				}
-				b = fld.AppendValue(b)
-				n++
-			}
-			row[c] = string(b)
-		}
-		tab.Rows = append(tab.Rows, row)
-	}
-	return tab
+	return decodetest.Table(t, file, decode.New(), fields, nil)
 }
 
 // captureFiles lists the bundled captures and those of the public corpus.
