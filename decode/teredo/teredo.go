@@ -15,6 +15,11 @@ import (
 // Port is the Teredo server's UDP port (RFC 4380 §2.1, IANA "teredo").
 const Port = 3544
 
+// DiscoveryAddr is the Teredo IPv4 Discovery Address: clients that run the
+// optional local client discovery procedure send multicast bubbles to it,
+// port 3544, on their local link (RFC 4380 §2.17, §5.2.8).
+var DiscoveryAddr = netip.AddrFrom4([4]byte{224, 0, 0, 253})
+
 // Authentication indicator (RFC 4380 §5.1.1):
 //
 //	+--------+--------+--------+--------+
@@ -75,6 +80,7 @@ const (
 	rfcReceive    = "RFC 4380 §5.2.3"
 	rfcQualify    = "RFC 4380 §5.2.1"
 	rfcConnTest   = "RFC 4380 §5.2.9"
+	rfcTrailers   = "RFC 6081 §4"
 )
 
 var fields dissect.FieldList
@@ -97,6 +103,14 @@ var (
 	fOrigAddr   = fields.Add(dissect.Of("teredo.orig.addr", "Origin IPv4 address", dissect.IPv4, "The IPv4 address the forwarded packet came from, de-obfuscated.", rfcIndicators))
 	fOrigAddrRw = fields.Add(dissect.Of("v6scope.teredo.orig.addr_obfuscated", "Obfuscated address", dissect.Bytes, "The origin address as sent: every bit inverted.", rfcIndicators))
 	fBubble     = fields.Add(dissect.Flag("v6scope.teredo.bubble", "Bubble", "A bubble: an IPv6 header with No Next Header and no payload, sent only to open a NAT mapping or to ask a peer to reply.", rfcBubble))
+	fTrailer    = fields.Add(dissect.Of("v6scope.teredo.trailer", "Teredo trailer", dissect.None, "A trailer of the Teredo extensions: a type-length-value item after the end of the IPv6 packet (its Payload Length says where that is).", rfcTrailers))
+	fTrType     = fields.Add(dissect.Dec("v6scope.teredo.trailer.type", "Trailer type", "1 Nonce, 3 Alternate Address, 4 Neighbor Discovery Option, 5 Random Port.", rfcTrailers))
+	fTrLen      = fields.Add(dissect.Dec("v6scope.teredo.trailer.length", "Trailer length", "Octets of value after the length octet.", rfcTrailers))
+	fTrNonce    = fields.Add(dissect.Of("v6scope.teredo.trailer.nonce", "Trailer nonce", dissect.Bytes, "A nonce that ties a bubble to the one it answers.", "RFC 6081 §4.2"))
+	fTrAltAddr  = fields.Add(dissect.Of("v6scope.teredo.trailer.alt_addr", "Alternate address", dissect.IPv4, "Another IPv4 address the sender can be reached at (its local address, or one mapped by UPnP), for a peer behind the same NAT.", "RFC 6081 §4.3"))
+	fTrAltPort  = fields.Add(dissect.Dec("v6scope.teredo.trailer.alt_port", "Alternate port", "The UDP port that goes with the alternate address.", "RFC 6081 §4.3"))
+	fTrND       = fields.Add(dissect.Dec("v6scope.teredo.trailer.nd_type", "Discovery type", "0: solicitation, the sender asks the peer for a direct bubble back; 1: advertisement, the answer. Peers refresh each other without the server.", "RFC 6081 §4.4"))
+	fTrPort     = fields.Add(dissect.Dec("v6scope.teredo.trailer.random_port", "Random port", "The port the sender predicts its sequential port-symmetric NAT maps next.", "RFC 6081 §4.5"))
 	fHeuristic  = fields.Add(dissect.Flag("v6scope.teredo.heuristic", "Found by content", "Neither UDP port is 3544: the payload was recognised as Teredo by its shape (indicators, then an IPv6 header whose Payload Length fits).", "RFC 4380 §5.1"))
 )
 
@@ -114,6 +128,9 @@ type Teredo struct {
 	OriginPort   uint16     // de-obfuscated
 	OriginAddr   netip.Addr // de-obfuscated
 	originRaw    []byte
+	// Trailers are the RFC 6081 trailers after the IPv6 packet, when the
+	// bytes there are exactly a list of them (empty otherwise).
+	Trailers []Trailer
 
 	// The IPv6 header inside, when there are 40 bytes of one.
 	hasInner  bool
@@ -126,6 +143,7 @@ type Teredo struct {
 
 	// The outer UDP/IP view when the packet was decoded.
 	outerSrc         netip.Addr
+	outerDst         netip.Addr
 	srcPort, dstPort uint16
 	depth            int
 	inError          bool
@@ -184,13 +202,27 @@ func Match(payload []byte, length int) bool {
 		return false
 	}
 	plen := int(binary.BigEndian.Uint16(payload[off+v6PlenOff:]))
-	return plen <= maxPayload && length-off-v6HeaderLen == plen
+	if plen > maxPayload {
+		return false
+	}
+	extra := length - off - v6HeaderLen - plen
+	if extra == 0 {
+		return true
+	}
+	// RFC 6081 trailers after the packet, when captured whole.
+	end := off + v6HeaderLen + plen
+	if extra < 0 || len(payload) != length {
+		return false
+	}
+	var buf [maxTrailers]Trailer
+	_, ok := parseTrailers(buf[:0], payload[end:])
+	return ok
 }
 
 // DecodeFromBytes implements gopacket.DecodingLayer.
 func (p *Teredo) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error {
-	*p = Teredo{ctx: p.ctx, udp: p.udp, scratch: p.scratch[:0], icmpType: -1}
-	p.outerSrc, p.depth, p.inError = p.ctx.Src, p.ctx.Depth, p.ctx.InError
+	*p = Teredo{ctx: p.ctx, udp: p.udp, scratch: p.scratch[:0], icmpType: -1, Trailers: p.Trailers[:0]}
+	p.outerSrc, p.outerDst, p.depth, p.inError = p.ctx.Src, p.ctx.Dst, p.ctx.Depth, p.ctx.InError
 	if p.udp != nil {
 		p.srcPort, p.dstPort = p.udp.SrcPort, p.udp.DstPort
 	}
@@ -266,18 +298,36 @@ func (p *Teredo) peek(b []byte) {
 	if p.innerNext == protoICMPv6 && len(b) > v6HeaderLen {
 		p.icmpType = int16(b[v6HeaderLen])
 	}
+	if p.innerRest > int(p.innerPlen) {
+		p.Trailers, _ = parseTrailers(p.Trailers, b[v6HeaderLen+int(p.innerPlen):])
+	}
+}
+
+// trailerBytes is how many bytes after the IPv6 packet are trailers.
+func (p *Teredo) trailerBytes() int {
+	if len(p.Trailers) == 0 {
+		return 0
+	}
+	return p.innerRest - int(p.innerPlen)
 }
 
 // Bubble reports whether the packet is a bubble: an IPv6 header with No
-// Next Header and nothing after it (RFC 4380 §2.8).
+// Next Header and nothing after it (RFC 4380 §2.8) but RFC 6081 trailers
+// (RFC 6081 §4).
 func (p *Teredo) Bubble() bool {
-	return p.hasInner && p.innerNext == protoNoNext && p.innerPlen == 0 && p.innerRest == 0
+	return p.hasInner && p.innerNext == protoNoNext && p.innerPlen == 0 && p.innerRest == p.trailerBytes()
 }
 
-// bubbleWithPayload: No Next Header, yet bytes follow the header.
+// bubbleWithPayload: No Next Header, yet bytes that are not trailers
+// follow the header.
 func (p *Teredo) bubbleWithPayload() bool {
-	return p.hasInner && p.innerNext == protoNoNext && (p.innerPlen != 0 || p.innerRest != 0)
+	return p.hasInner && p.innerNext == protoNoNext && (p.innerPlen != 0 || p.innerRest != p.trailerBytes())
 }
+
+// Discovery reports whether the packet went to the Teredo IPv4 Discovery
+// Address: a local client discovery bubble, or something posing as one
+// (RFC 4380 §5.2.8).
+func (p *Teredo) Discovery() bool { return p.outerDst == DiscoveryAddr }
 
 // Outer returns the outer view of the packet as decoded: the IPv4 source
 // address and the UDP source and destination ports around it (RFC 4380
@@ -374,6 +424,7 @@ func (p *Teredo) Dissect(t *dissect.Tree) {
 	if p.Bubble() {
 		t.Uint(fBubble, off+len(p.Contents), v6HeaderLen, 1)
 	}
+	p.dissectTrailers(t, off+len(p.Contents)+v6HeaderLen+int(p.innerPlen))
 	p.notes(t, off)
 	t.Pop()
 }
@@ -439,7 +490,9 @@ func (p *Teredo) Annotate(s *dissect.Summary) {
 	case p.Bubble():
 		s.Protocol = "Teredo"
 		s.Info = append(s.SetInfo(), "Teredo bubble"...)
-		if p.HasOrigin || p.dstPort == Port {
+		if p.Discovery() {
+			s.Info = append(s.Info, " (local discovery)"...)
+		} else if p.HasOrigin || p.dstPort == Port {
 			s.Info = append(s.Info, " (indirect, via the server)"...)
 		}
 	case p.icmpType == icmpRS || p.icmpType == icmpRA:

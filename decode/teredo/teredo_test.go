@@ -148,6 +148,48 @@ var edgeCases = []edgeCase{
 		want:  map[string]string{"v6scope.teredo.bubble": ""}, notes: []string{"teredo.bubble_payload"},
 	},
 	{
+		// RFC 6081 §4.2, §4.3: a nonce, then one alternate address
+		// (192.168.1.10:40001) after 2 reserved bytes.
+		name: "direct bubble with nonce and alternate address trailers",
+		frame: udp4(peerMapped, peerPort, mapped, 40000, bubble(peer, client),
+			[]byte{1, 4, 0xca, 0xfe, 0xf0, 0x0d}, []byte{3, 8, 0, 0, 192, 168, 1, 10, 0x9c, 0x41}),
+		want: map[string]string{"v6scope.teredo.bubble": "1", "v6scope.teredo.heuristic": "1", "v6scope.teredo.trailer.type": "1,3",
+			"v6scope.teredo.trailer.length": "4,8", "v6scope.teredo.trailer.nonce": "cafef00d",
+			"v6scope.teredo.trailer.alt_addr": "192.168.1.10", "v6scope.teredo.trailer.alt_port": "40001"},
+		info: "Teredo bubble", layers: []string{"Teredo", "IPv6"},
+	},
+	{
+		name:  "bubble with a Neighbor Discovery Option trailer (advertisement)",
+		frame: udp4(peerMapped, peerPort, mapped, 40000, bubble(peer, client), []byte{4, 4, 1, 0, 0, 0}),
+		want:  map[string]string{"v6scope.teredo.bubble": "1", "v6scope.teredo.trailer.nd_type": "1"},
+	},
+	{
+		name:  "bubble with a Random Port trailer",
+		frame: udp4(server, 3544, mapped, 40000, origin(peerMapped, peerPort), bubble(peer, client), []byte{5, 2, 0x9c, 0x42}),
+		want:  map[string]string{"v6scope.teredo.bubble": "1", "v6scope.teredo.trailer.random_port": "40002"},
+	},
+	{
+		name:  "bytes after a bubble with a type RFC 6081 does not define",
+		frame: udp4(server, 3544, mapped, 40000, origin(peerMapped, peerPort), bubble(peer, client), []byte{2, 2, 0, 0}),
+		want:  map[string]string{"v6scope.teredo.bubble": "", "v6scope.teredo.trailer": ""}, notes: []string{"teredo.bubble_payload"},
+	},
+	{
+		name:  "trailer whose length runs past the datagram",
+		frame: udp4(server, 3544, mapped, 40000, origin(peerMapped, peerPort), bubble(peer, client), []byte{1, 4, 0, 0}),
+		want:  map[string]string{"v6scope.teredo.bubble": "", "v6scope.teredo.trailer": ""}, notes: []string{"teredo.bubble_payload"},
+	},
+	{
+		name:  "nonce trailer of the wrong length",
+		frame: udp4(server, 3544, mapped, 40000, origin(peerMapped, peerPort), bubble(peer, client), []byte{1, 2, 0, 0}),
+		want:  map[string]string{"v6scope.teredo.bubble": ""}, notes: []string{"teredo.bubble_payload"},
+	},
+	{
+		name:  "local client discovery bubble",
+		frame: udp4("192.168.1.10", 3544, "224.0.0.253", 3544, bubble(client, "ff02::1")),
+		want:  map[string]string{"v6scope.teredo.bubble": "1"},
+		info:  "Teredo bubble (local discovery)", protocol: "Teredo",
+	},
+	{
 		name:  "mapping agrees with the IPv4 source",
 		frame: udp4(peerMapped, peerPort, mapped, 40000, echo(peer, client)),
 		notes: nil,
@@ -294,6 +336,9 @@ func TestMatch(t *testing.T) {
 		{"authentication claims too much", slices.Concat([]byte{0, 1, 255, 255}, b), 44, false},
 		{"origin then bubble", slices.Concat(origin(mapped, 1), b), 48, true},
 		{"origin, then 39 bytes", slices.Concat(origin(mapped, 1), b[:39]), 47, false},
+		{"bubble then trailers", slices.Concat(b, []byte{1, 4, 1, 2, 3, 4}), 46, true},
+		{"bubble then a trailer cut short by the capture", slices.Concat(b, []byte{1, 4, 1}), 46, false},
+		{"bubble then bytes that are no trailer", slices.Concat(b, []byte{9, 0}), 42, false},
 		{"payload length above 65467", dt.IPv6Len(peer, client, 59, 0, 65468, nil), 40 + 65468, false},
 	} {
 		if got := teredo.Match(tc.payload, tc.length); got != tc.want {
