@@ -29,21 +29,3 @@ func (s *Interface) LinkType() capture.LinkType     { return capture.LinkEtherne
 func (s *Interface) HardwareAddr() net.HardwareAddr { return nil }
 func (s *Interface) Send([]Packet) (int, error)     { return 0, errNotLinux }
 func (s *Interface) Close() error                   { return nil }
-
-// Listener is only implemented on Linux.
-type Listener struct {
-	C       chan Received
-	Dropped int64
-}
-
-// Received is one frame a Listener got.
-type Received struct {
-	Time     time.Time
-	LinkType capture.LinkType
-	Data     []byte
-}
-
-// Listen fails: AF_PACKET is Linux's.
-func Listen(name string) (*Listener, error) { return nil, errNotLinux }
-
-func (l *Listener) Close() error { return nil }

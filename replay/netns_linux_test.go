@@ -45,8 +45,9 @@ func inNS(name string, fn func() error) error {
 }
 
 // veth makes two namespaces joined by a veth pair (IPv6 off, so the
-// kernel sends nothing on it), an Interface on A and a Listener on B.
-func veth(t *testing.T) (*netns.Pair, *Interface, *Listener) {
+// kernel sends nothing on it), an Interface on A and a listener (the
+// capture/live capture expect uses) on B.
+func veth(t *testing.T) (*netns.Pair, *Interface, *listener) {
 	t.Helper()
 	netns.Require(t, "replay tests need root and iproute2 (apt-get install iproute2)", "ip")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -54,13 +55,19 @@ func veth(t *testing.T) (*netns.Pair, *Interface, *Listener) {
 	p := netns.NewPair(ctx, t)
 	var (
 		out *Interface
-		l   *Listener
+		l   *listener
 	)
 	if err := inNS(p.A.Name, func() (err error) { out, err = OpenInterface(p.If, InterfaceOptions{}); return }); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { out.Close() })
-	if err := inNS(p.B.Name, func() (err error) { l, err = Listen(p.If); return }); err != nil {
+	if err := inNS(p.B.Name, func() error {
+		c, err := Listen(p.If)
+		if err == nil {
+			l = newListener(p.If, c)
+		}
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { l.Close() })
@@ -68,7 +75,7 @@ func veth(t *testing.T) (*netns.Pair, *Interface, *Listener) {
 }
 
 // collect reads n frames from l, waiting at most d.
-func collect(t *testing.T, l *Listener, n int, d time.Duration) []Received {
+func collect(t *testing.T, l *listener, n int, d time.Duration) []Received {
 	t.Helper()
 	var got []Received
 	timeout := time.After(d)

@@ -104,9 +104,9 @@ func kernelPeer(t *testing.T) (*netns.Pair, ScriptEnv) {
 			err = inNS(p.A.Name, func() error { o, err = OpenInterface(name, InterfaceOptions{}); return err })
 			return o, err
 		},
-		Listen: func(name string) (l *Listener, err error) {
-			err = inNS(p.A.Name, func() error { l, err = Listen(name); return err })
-			return l, err
+		Listen: func(name string) (c Capturer, err error) {
+			err = inNS(p.A.Name, func() error { c, err = Listen(name); return err })
+			return c, err
 		},
 	}
 	return p, env

@@ -21,10 +21,11 @@ type ScriptEnv struct {
 	Dir string
 	// Out receives one line per step done.
 	Out io.Writer
-	// OpenInterface and Listen open an interface for sending and for
-	// expect; nil: the package's own (tests open them in a namespace).
+	// OpenInterface opens an interface for sending and Listen starts the
+	// capture expect reads on it; nil: OpenInterface and Listen of this
+	// package (tests open them in a namespace, or inject fakes).
 	OpenInterface func(name string) (Output, error)
-	Listen        func(name string) (*Listener, error)
+	Listen        func(name string) (Capturer, error)
 	// Interface names the interface when the script has no interface
 	// line of its own (--script with -i).
 	Interface       string
@@ -37,7 +38,7 @@ type scriptRun struct {
 	env     ScriptEnv
 	ctx     context.Context
 	out     Output
-	lis     *Listener
+	lis     *listener
 	capPath string
 	sel     *filter.Filter
 	src     net.HardwareAddr
@@ -162,12 +163,14 @@ func (r *scriptRun) setInterface(name string) error {
 	if err != nil {
 		return err
 	}
-	lis, err := r.env.Listen(name)
+	// The capture is open from here on, before any send: an answer that
+	// comes back at once is in the ring when expect looks.
+	c, err := r.env.Listen(name)
 	if err != nil {
 		out.Close()
 		return err
 	}
-	r.out, r.lis = out, lis
+	r.out, r.lis = out, newListener(name, c)
 	r.since = time.Now()
 	return nil
 }
@@ -213,9 +216,7 @@ func (r *scriptRun) drain() {
 	for {
 		select {
 		case f := <-r.lis.C:
-			if !f.Time.Before(r.since) {
-				r.rx = append(r.rx, f)
-			}
+			r.receive(f)
 		default:
 			return
 		}
@@ -243,14 +244,31 @@ func (r *scriptRun) describe() string {
 	return src + " → " + dst + " " + s.Protocol + " " + string(s.Info)
 }
 
+// receive keeps f if it arrived after the last send.
+func (r *scriptRun) receive(f Received) {
+	if !f.Time.Before(r.since) {
+		r.rx = append(r.rx, f)
+	}
+}
+
+// expect waits for a frame matching st's filter. The listener's capture
+// has been open since the interface line, so an answer that arrived while
+// the last send was still going, or before expect started, is there. When
+// the time is up, frames the kernel stamped before the deadline may still
+// sit in the capture ring's open block: they are collected for a short
+// grace period and count.
 func (r *scriptRun) expect(st *Step) error {
+	if r.lis == nil {
+		return fmt.Errorf("%s: no interface to listen on; put an interface line before it", st.Arg)
+	}
 	deadline := time.NewTimer(st.D)
 	defer deadline.Stop()
-	start := time.Now()
+	end := time.Now().Add(st.D)
+	var grace <-chan time.Time
 	checked := 0
 	for {
 		r.drain()
-		if i := r.match(st.Filter, checked); i >= 0 {
+		if i := r.match(st.Filter, checked); i >= 0 && (grace == nil || !r.rx[i].Time.After(end)) {
 			if st.Op == OpExpectNone {
 				return fmt.Errorf("%w: expect-none %s: a matching frame arrived %s after the last send: %s",
 					ErrExpect, st.Arg, r.rx[i].Time.Sub(r.since).Round(time.Microsecond), r.describe())
@@ -261,23 +279,36 @@ func (r *scriptRun) expect(st *Step) error {
 			return nil
 		}
 		checked = len(r.rx)
+		if err := r.lis.ended(); err != nil && len(r.lis.C) == 0 {
+			return err
+		}
 		select {
 		case f := <-r.lis.C:
-			if !f.Time.Before(r.since) {
-				r.rx = append(r.rx, f)
-			}
+			r.receive(f)
 		case <-deadline.C:
+			grace = time.After(expectGrace)
+		case <-grace:
 			if st.Op == OpExpectNone {
 				fmt.Fprintf(r.env.Out, "line %d: expect-none %s: nothing matched in %v\n", st.Line, st.Arg, st.D)
 				return nil
 			}
-			return fmt.Errorf("%w: expect %s: nothing matched within %v (%s received since the last send, none matching)",
-				ErrExpect, st.Arg, st.D, plural(len(r.rx), "frame"))
+			return fmt.Errorf("%w: expect %s: nothing matched within %v (%s received since the last send, none matching%s)",
+				ErrExpect, st.Arg, st.D, plural(len(r.rx), "frame"), r.droppedNote())
+		case <-r.lis.done:
+			// The capture ended: what it queued is read above, then ended
+			// says why.
 		case <-r.ctx.Done():
 			return r.ctx.Err()
 		}
-		_ = start
 	}
+}
+
+// droppedNote says how many received frames were lost, if any.
+func (r *scriptRun) droppedNote() string {
+	if n := r.lis.dropped.Load(); n > 0 {
+		return fmt.Sprintf("; %s dropped because the queue of %d was full", plural(int(n), "frame"), listenQueue)
+	}
+	return ""
 }
 
 func plural(n int, what string) string {
