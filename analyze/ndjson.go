@@ -3,6 +3,7 @@ package analyze
 import (
 	"io"
 	"net/netip"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -16,7 +17,16 @@ type JSONWriter struct {
 	w   io.Writer
 	buf []byte
 	err error
+	// reasons holds each Reason's code and explanation already encoded:
+	// a capture repeats a few dozen reasons thousands of times.
+	reasons map[Reason]encodedReason
+	// sec and stamp cache the encoded date and time of the last whole
+	// second written ("2006-01-02T15:04:05.").
+	sec   int64
+	stamp []byte
 }
+
+type encodedReason struct{ code, explain []byte }
 
 // NewJSONWriter returns a JSONWriter on w. Call Flush at the end.
 func NewJSONWriter(w io.Writer) *JSONWriter { return &JSONWriter{w: w, buf: make([]byte, 0, 64<<10)} }
@@ -51,13 +61,14 @@ func (j *JSONWriter) Transition(t *Transition) {
 	b = append(b, `,"frame":`...)
 	b = strconv.AppendInt(b, int64(t.Frame), 10)
 	b = append(b, `,"time":`...)
-	b = appendTime(b, t.Time)
+	b = j.appendTime(b, t.Time)
 	b = append(b, `,"from":`...)
 	b = appendString(b, t.From)
 	b = append(b, `,"to":`...)
 	b = appendString(b, t.To)
+	r := j.reason(t.Reason)
 	b = append(b, `,"reason":`...)
-	b = appendString(b, t.Reason.String())
+	b = append(b, r.code...)
 	b = append(b, `,"basis":`...)
 	b = appendString(b, t.Basis.String())
 	b = append(b, `,"evidence":[`...)
@@ -68,9 +79,33 @@ func (j *JSONWriter) Transition(t *Transition) {
 		b = strconv.AppendInt(b, int64(f), 10)
 	}
 	b = append(b, `],"explain":`...)
-	b = appendString(b, t.Reason.Explain())
+	b = append(b, r.explain...)
 	j.buf = b
 	j.end()
+}
+
+// reason returns r encoded, from the cache when r is comparable (every
+// Reason of the trackers is a small integer type).
+func (j *JSONWriter) reason(r Reason) encodedReason {
+	if r == nil || !reflect.TypeOf(r).Comparable() {
+		return encodeReason(r)
+	}
+	if e, ok := j.reasons[r]; ok {
+		return e
+	}
+	if j.reasons == nil {
+		j.reasons = make(map[Reason]encodedReason)
+	}
+	e := encodeReason(r)
+	j.reasons[r] = e
+	return e
+}
+
+func encodeReason(r Reason) encodedReason {
+	if r == nil {
+		return encodedReason{[]byte(`""`), []byte(`""`)}
+	}
+	return encodedReason{appendString(nil, r.String()), appendString(nil, r.Explain())}
 }
 
 // Anomaly implements Sink.
@@ -86,7 +121,7 @@ func (j *JSONWriter) Anomaly(a *Anomaly) {
 	b = append(b, `,"frame":`...)
 	b = strconv.AppendInt(b, int64(a.Frame), 10)
 	b = append(b, `,"time":`...)
-	b = appendTime(b, a.Time)
+	b = j.appendTime(b, a.Time)
 	b = append(b, `,"message":`...)
 	b = appendString(b, a.Message)
 	b = append(b, `,"rfc":`...)
@@ -186,6 +221,24 @@ func (j *JSONWriter) Summary(st *Stats) {
 	b = append(b, '}')
 	j.buf = b
 	j.end()
+}
+
+// appendTime appends t as appendTime does, formatting the date and time
+// only when the second changes.
+func (j *JSONWriter) appendTime(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	sec := t.Unix()
+	if j.stamp == nil || sec != j.sec {
+		j.sec = sec
+		j.stamp = t.Truncate(time.Second).AppendFormat(j.stamp[:0], "2006-01-02T15:04:05.")
+	}
+	b = append(b, '"')
+	b = append(b, j.stamp...)
+	ns := t.Nanosecond()
+	for div := 100000000; div > 0; div /= 10 {
+		b = append(b, byte('0'+ns/div%10))
+	}
+	return append(b, `Z"`...)
 }
 
 // appendTime appends t as an RFC 3339 string with nanoseconds, in UTC.

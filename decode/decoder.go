@@ -155,6 +155,10 @@ func (d *Decoder) Fast(f *capture.Frame, decoded *[]gopacket.LayerType) error {
 	p := d.parsers[first]
 	if p == nil {
 		p = gopacket.NewDecodingLayerParser(first)
+		// A slice indexed by layer type: one bounds check per layer
+		// instead of a map lookup (v6scope's types start at 3000, so
+		// the slice holds a few thousand interface values).
+		p.SetDecodingLayerContainer(gopacket.DecodingLayerSparse(nil))
 		for _, l := range d.layers {
 			p.AddDecodingLayer(l)
 		}
