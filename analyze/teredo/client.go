@@ -29,6 +29,10 @@ type client struct {
 	coneFailed        bool
 	relay             netip.AddrPort // a relay that sent it a bubble through the server
 	testing           string         // the peer of its latest connectivity test
+	discoveries       int            // local discovery bubbles it sent (RFC 4380 §5.2.8)
+	discoveryFrame    int            // the first of them
+	alt               []netip.AddrPort
+	predicted         uint16 // the port of its latest Random Port trailer
 	first, last       int
 	transitions       int
 	sinceFrame        int
@@ -136,6 +140,20 @@ func (c *client) session() *analyze.Session {
 		add("nat", c.nat.String())
 	}
 	add("cone_test_failed", c.coneFailed)
+	if c.discoveries > 0 {
+		add("discovery_bubbles", c.discoveries)
+		add("discovery_first_frame", c.discoveryFrame)
+	}
+	if len(c.alt) > 0 {
+		alt := make([]string, len(c.alt))
+		for i, ep := range c.alt {
+			alt[i] = ep.String()
+		}
+		add("alternate_addresses", alt)
+	}
+	if c.predicted != 0 {
+		add("predicted_port", int(c.predicted))
+	}
 	if c.address.IsValid() {
 		add("address", c.address)
 		ta, _ := tunnel.ParseTeredo(c.address)

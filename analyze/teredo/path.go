@@ -25,7 +25,9 @@ type path struct {
 	state       PathState
 	peerAddr    netip.Addr     // the peer's IPv6 address, when seen
 	relay       netip.AddrPort // the relay's mapping, for a native peer
+	local       netip.AddrPort // the peer's endpoint on the local network
 	bubbles     int
+	ndBubbles   int // bubbles with an RFC 6081 ND Option trailer
 	first, last int
 	transitions int
 }
@@ -124,6 +126,10 @@ func (t *Tracker) sent(c *client, pk *packet) {
 		if isTeredo(in.Dst) || !in.Dst.IsLinkLocalUnicast() {
 			p.peerAddr = in.Dst
 		}
+		if t.localPeerAt(pk.dst, in.Dst) != 0 {
+			p.local = pk.dst // to the peer inside the same NAT
+		}
+		t.trailers(c, pk, p)
 		if !viaServer && pk.dst == c.relay && p.key.peer == c.testing {
 			p.relay = pk.dst
 		}
@@ -182,7 +188,10 @@ func (t *Tracker) received(c *client, pk *packet) {
 	case isTeredo(in.Src) || in.Src.IsLinkLocalUnicast():
 		if isTeredo(in.Src) {
 			if ta, _ := tunnel.ParseTeredo(in.Src); netip.AddrPortFrom(ta.Client, ta.Port) != pk.src {
-				return // spoofed or mismatched: the client drops it (RFC 4380 §5.2.3)
+				// A local peer's, or spoofed or mismatched: the client
+				// drops it (RFC 4380 §5.2.3).
+				t.fromLocalPeer(c, pk, pk.Time)
+				return
 			}
 		}
 		peer := c.peerKey(in.Src, pk.src)
@@ -214,5 +223,12 @@ func (p *path) session() *analyze.Session {
 		add("relay_port", int(p.relay.Port()))
 	}
 	add("bubbles", p.bubbles)
+	if p.local.IsValid() {
+		add("peer_local_addr", p.local.Addr())
+		add("peer_local_port", int(p.local.Port()))
+	}
+	if p.ndBubbles > 0 {
+		add("nd_trailer_bubbles", p.ndBubbles)
+	}
 	return s
 }

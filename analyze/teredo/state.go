@@ -75,19 +75,22 @@ type Reason uint8
 
 // Reasons.
 const (
-	ReasonRS           Reason = iota + 1 // a Router Solicitation to a server
-	ReasonRA                             // the server's RA with the origin indication
-	ReasonNoAnswer                       // the qualification timeout ran out
-	ReasonSymmetric                      // the secondary server saw another mapping
-	ReasonAddressInUse                   // a client seen using its Teredo address
-	ReasonBubble                         // a bubble sent to the peer
-	ReasonConnTest                       // a direct IPv6 connectivity test
-	ReasonFromPeer                       // a packet straight from the peer
-	ReasonRelay                          // a packet through a relay
+	ReasonRS             Reason = iota + 1 // a Router Solicitation to a server
+	ReasonRA                               // the server's RA with the origin indication
+	ReasonNoAnswer                         // the qualification timeout ran out
+	ReasonSymmetric                        // the secondary server saw another mapping
+	ReasonAddressInUse                     // a client seen using its Teredo address
+	ReasonBubble                           // a bubble sent to the peer
+	ReasonConnTest                         // a direct IPv6 connectivity test
+	ReasonFromPeer                         // a packet straight from the peer
+	ReasonRelay                            // a packet through a relay
+	ReasonLocalDiscovery                   // a packet from a local peer's announced endpoint
+	ReasonHairpin                          // a packet from a peer's alternate address
 )
 
 var reasonCodes = [...]string{"", "router_solicitation", "router_advertisement", "qualification_timeout", "secondary_mapping_differs",
-	"address_in_use", "bubble", "connectivity_test", "from_peer", "via_relay"}
+	"address_in_use", "bubble", "connectivity_test", "from_peer", "via_relay",
+	"local_discovery", "hairpin"}
 
 var reasonText = [...]string{"",
 	"the client sent a Router Solicitation to its Teredo server (RFC 4380 §5.2.1)",
@@ -99,6 +102,8 @@ var reasonText = [...]string{"",
 	"the client sent a direct IPv6 connectivity test through its server (RFC 4380 §5.2.9)",
 	"a packet arrived straight from the peer's mapping: the path is open (RFC 4380 §5.2.6)",
 	"packets to or from the native IPv6 peer go through a Teredo relay (RFC 4380 §5.2.9, §5.4)",
+	"a packet arrived straight from the local address and port the peer announced in a local discovery bubble: the path is direct on the local network (RFC 4380 §5.2.8, §5.2.3)",
+	"a packet arrived straight from an alternate address the peer listed in an Alternate Address trailer: both clients sit behind the same NAT (RFC 6081 §3.5, §4.3)",
 }
 
 func (r Reason) String() string { return reasonCodes[r] }

@@ -35,6 +35,7 @@ type Tracker struct {
 	cfg     Config
 	clients *analyze.Table[netip.AddrPort, client]
 	paths   *analyze.Table[pathKey, path]
+	locals  *analyze.Table[netip.AddrPort, localPeer]
 	// alias maps every endpoint a client was seen with to the key of its
 	// entry in clients.
 	alias  map[netip.AddrPort]netip.AddrPort
@@ -46,8 +47,9 @@ type Tracker struct {
 	evbuf []int
 
 	// What the capture showed, for Limits.
-	coneTried, secondaryTried bool
-	outsideOnly, restricted   int
+	coneTried, secondaryTried                          bool
+	outsideOnly, restricted                            int
+	discoverySeen, hairpinSeen, ndSeen, randomPortSeen bool
 }
 
 // sighting is a Teredo packet seen lately, to recognise the same packet on
@@ -76,6 +78,7 @@ func New(e *analyze.Engine, cfg Config) *Tracker {
 	t := &Tracker{e: e, cfg: cfg,
 		clients: analyze.NewTable[netip.AddrPort, client](cfg.MaxClients),
 		paths:   analyze.NewTable[pathKey, path](cfg.MaxPaths),
+		locals:  analyze.NewTable[netip.AddrPort, localPeer](cfg.MaxClients),
 		alias:   map[netip.AddrPort]netip.AddrPort{},
 		evbuf:   make([]int, 0, 4),
 	}
@@ -176,7 +179,10 @@ func (t *Tracker) Observe(p *analyze.Packet) {
 	}
 	t.sameElsewhere(&pk)
 	t.checks(&pk)
+	t.misplacedTrailers(&pk)
 	switch {
+	case pk.te.Discovery():
+		t.discover(&pk)
 	case pk.nd != nil && pk.nd.Type == nd.TypeRouterSolicit && pk.dst.Port() == teredo.Port:
 		t.solicit(&pk)
 	case pk.nd != nil && pk.nd.Type == nd.TypeRouterAdvert && pk.src.Port() == teredo.Port:
@@ -406,6 +412,7 @@ func (t *Tracker) Tables() []analyze.TableStat {
 	return []analyze.TableStat{
 		{Kind: "client", Live: t.clients.Len(), Cap: t.clients.Cap(), Evicted: t.clients.Evicted()},
 		{Kind: "path", Live: t.paths.Len(), Cap: t.paths.Cap(), Evicted: t.paths.Evicted()},
+		{Kind: "local_endpoint", Live: t.locals.Len(), Cap: t.locals.Cap(), Evicted: t.locals.Evicted()},
 	}
 }
 
@@ -424,6 +431,10 @@ func (t *Tracker) Limits() []string {
 	if t.outsideOnly > 0 {
 		l = append(l, "some clients were seen only outside their NAT: a packet sent to their mapping is counted as received, though the NAT may have dropped it")
 	}
+	if !t.discoverySeen && !t.hairpinSeen {
+		l = append(l, "no local discovery bubble (to 224.0.0.253) and no Alternate Address trailer was captured: two clients behind one NAT talking over their local network look like mismatched mappings, and their path is not followed (RFC 4380 §5.2.8; RFC 6081 §3.5)")
+	}
+	l = append(l, "of the Teredo extensions only the trailers are read (RFC 6081 §4): a client behind a symmetric NAT stays FAILED, though RFC 6081 §3.1–§3.4 let it go on; UPnP mappings (§3.2) are made on the LAN, outside Teredo, and port prediction (§3.3, §3.4) is not checked against the ports the NAT used")
 	return l
 }
 
