@@ -131,7 +131,7 @@ func Play(ctx context.Context, frames *Frames, out Output, o Options) (Report, e
 	if err := o.Pacing.Validate(); err != nil {
 		return m.r, err
 	}
-	if len(frames.List) == 0 {
+	if frames.empty() {
 		return m.r, frames.Err
 	}
 	loops := o.Loops
@@ -145,7 +145,7 @@ func Play(ctx context.Context, frames *Frames, out Output, o Options) (Report, e
 	if batchMax <= 0 {
 		batchMax = 64
 	}
-	if err := out.Start(frames.List[0].Time); err != nil {
+	if err := out.Start(frames.firstTime()); err != nil {
 		return m.r, err
 	}
 
@@ -262,7 +262,20 @@ loop:
 			sched.NewLoop()
 		}
 		m.r.Loops = pass + 1
-		for i := range frames.List {
+		cur, err := frames.pass(batchMax)
+		if err != nil {
+			runErr = err
+			break loop
+		}
+		for {
+			f, err := cur.next()
+			if err != nil {
+				runErr = err
+				break loop
+			}
+			if f == nil {
+				break
+			}
 			if stop.Load() {
 				m.r.Stopped = "interrupted"
 				break loop
@@ -271,7 +284,6 @@ loop:
 				m.r.Stopped = "--limit"
 				break loop
 			}
-			f := &frames.List[i]
 			if mtu > 0 && linkPayloadLen(f) > mtu {
 				if o.Oversize == OversizeStop {
 					runErr = fmt.Errorf("frame %d: %w (%d bytes, MTU %d of %s); use --on-oversize skip to leave such frames out", f.Number, ErrOversize, linkPayloadLen(f), mtu, out.Name())

@@ -187,16 +187,12 @@ func (r *scriptRun) close() {
 }
 
 func (r *scriptRun) send(st *Step) (int64, error) {
-	src, err := capture.Open(r.capPath)
+	fs, err := OpenFile(r.capPath, Selection{Filter: r.sel, Max: st.N}, NewRewriter(r.src, r.dst, r.maps), r.env.TeredoHeuristic, 0)
 	if err != nil {
 		return 0, err
 	}
-	defer src.Close()
-	fs, err := Load(src, r.capPath, Selection{Filter: r.sel, Max: st.N}, NewRewriter(r.src, r.dst, r.maps), r.env.TeredoHeuristic)
-	if err != nil {
-		return 0, err
-	}
-	if len(fs.List) == 0 && fs.Err == nil {
+	defer fs.Close()
+	if fs.Selected == 0 && fs.Err == nil {
 		return 0, fmt.Errorf("no frame of %s is selected", filepath.Base(r.capPath))
 	}
 	// Frames already received are not answers to this send.
