@@ -115,3 +115,33 @@ func TestMillionSPIsStayWithinCaps(t *testing.T) {
 	}
 	t.Logf("%d packets: heap %.1f MiB at the middle, %.1f MiB at the end; %d evicted", n, float64(heapMid)/(1<<20), float64(ms.HeapAlloc)/(1<<20), tr.Tables()[0].Evicted)
 }
+
+// BenchmarkSessionChurn measures the cost of SA churn: every packet an
+// IKE_SA_INIT request with a new SPI from a new address, in a table full
+// after 4096, so that each one creates an SA, a peer pair, and evicts and
+// reports an old one (docs/analyze.md, "Table caps").
+func BenchmarkSessionChurn(b *testing.B) {
+	e := analyze.New(&counter{})
+	tr := aikev2.New(e, aikev2.Config{MaxSAs: 4096})
+	e.Add(tr)
+	d := decode.New()
+	decoded := make([]gopacket.LayerType, 0, 8)
+	buf := make([]byte, 0, 128)
+	var f capture.Frame
+	at := time.Unix(1_800_000_000, 0)
+	// Fill the tables first: the steady state is what a flood costs.
+	for i := 0; i < 2*4096; i++ {
+		buf = initFrame(buf, uint64(i))
+		f = capture.Frame{Number: i + 1, Time: at.Add(time.Duration(i) * time.Microsecond), LinkType: capture.LinkIPv6, Data: buf, CapLen: len(buf), OrigLen: len(buf)}
+		_ = d.Fast(&f, &decoded)
+		e.Observe(&f, decoded, d)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 2 * 4096; i < 2*4096+b.N; i++ {
+		buf = initFrame(buf, uint64(i))
+		f = capture.Frame{Number: i + 1, Time: at.Add(time.Duration(i) * time.Microsecond), LinkType: capture.LinkIPv6, Data: buf, CapLen: len(buf), OrigLen: len(buf)}
+		_ = d.Fast(&f, &decoded)
+		e.Observe(&f, decoded, d)
+	}
+}

@@ -136,6 +136,17 @@ type sa struct {
 	lastInfo    *exchange
 	pendingDel  *exchange // a Delete of this IKE SA awaiting its response
 	pend        [4]*pending
+	// Without keys, the IKE_AUTH exchange whose response may be the last
+	// of IKE_AUTH: with EAP, IKE_AUTH takes several rounds (RFC 7296
+	// §2.16) and only what follows tells the last one; authAt is the
+	// time of its response.
+	authWait     *exchange
+	authAt       time.Time
+	authShort    bool // that response was too short to carry AUTH
+	authRounds   int  // IKE_AUTH exchanges (more than 1: EAP, §2.16)
+	eap          bool // an EAP payload was read (keys only)
+	intermediate int  // IKE_INTERMEDIATE exchanges (RFC 9242 §3)
+	firstAt      time.Time
 }
 
 // addPending records an answered exchange whose Child SA is unknown.
@@ -188,10 +199,10 @@ func (c *child) move(to ChildState, r Reason, b analyze.Basis, frame int, at tim
 }
 
 // newSA starts an IKE SA at the first message seen of it.
-func (t *Tracker) newSA(ispi [8]byte, frame int) *sa {
+func (t *Tracker) newSA(ispi [8]byte, frame int, at time.Time) *sa {
 	en, _ := t.sas.Add(ispi)
 	s := &en.Val
-	*s = sa{t: t, ispi: ispi, id: saID(ispi), first: frame, last: frame}
+	*s = sa{t: t, ispi: ispi, id: saID(ispi), first: frame, last: frame, firstAt: at}
 	s.side[0].next, s.side[1].next = -1, -1
 	return s
 }
@@ -210,10 +221,10 @@ func (t *Tracker) message(m *msg) {
 	}
 	if s == nil {
 		if m.exchange == exIKESAInit && !m.response {
-			s = t.newSA(m.ispi, m.frame)
+			s = t.newSA(m.ispi, m.frame, m.at)
 			s.origin = "IKE_SA_INIT"
 		} else {
-			s = t.newSA(m.ispi, m.frame)
+			s = t.newSA(m.ispi, m.frame, m.at)
 			s.rspi = m.rspi
 			t.adopt(s, m)
 		}
@@ -224,6 +235,9 @@ func (t *Tracker) message(m *msg) {
 	s.last = m.frame
 	if m.decrypted {
 		s.keyed = true
+		if m.hasEAP {
+			s.eap = true
+		}
 	}
 	sender := 0
 	if !m.initiator {
@@ -239,6 +253,24 @@ func (t *Tracker) message(m *msg) {
 	if m.exchange == exIKESAInit {
 		t.checkNAT(s, m)
 	}
+	if m.at.Before(s.firstAt) {
+		t.late(s, m)
+		t.e.Touch("ikev2", s.id, s.state.String())
+		return
+	}
+	if x := s.authWait; x != nil {
+		switch {
+		case m.exchange == exIKEAuth && !m.response && m.mid > x.mid:
+			// Another round of IKE_AUTH (RFC 7296 §2.16): the response
+			// before was not the last.
+			s.authWait = nil
+			if x.pend != nil {
+				t.dropSlotOf(s, x.pend)
+			}
+		case m.exchange != exIKEAuth:
+			t.settleAuth(s, m.frame)
+		}
+	}
 	if m.response {
 		t.response(s, m)
 	} else {
@@ -247,16 +279,53 @@ func (t *Tracker) message(m *msg) {
 	t.e.Touch("ikev2", s.id, s.state.String())
 }
 
+// late follows a message stored out of time order: its timestamp is
+// before the first message of its IKE SA the tracker saw. Files merged
+// from per-flow captures do this (the nDPI IPsec sample stores each SA's
+// UDP 500 exchanges after its UDP 4500 ones). Fed to the state machine it
+// would be an IKE_SA_INIT after IKE_AUTH reusing Message ID 0 (RFC 7296
+// §2.2); what it says about the SA's start is kept instead: its origin,
+// retries (§2.6, §1.2), NAT detection (§2.23, done by the caller) and
+// transforms.
+func (t *Tracker) late(s *sa, m *msg) {
+	t.lateMsgs++
+	if m.exchange != exIKESAInit {
+		return
+	}
+	if !m.response {
+		if s.origin == "unknown" {
+			s.origin = "IKE_SA_INIT"
+			if t.inferredSAs > 0 {
+				t.inferredSAs--
+			}
+		}
+		return
+	}
+	if _, ok := m.notify(notifyCookie); ok {
+		s.retry = appendRetry(s.retry, "COOKIE")
+		return
+	}
+	if n, ok := m.notify(notifyInvalidKE); ok {
+		s.retry = appendRetry(s.retry, invalidKEText(n))
+		return
+	}
+	if m.hasSA && s.encr == 0 {
+		s.encr, s.integ = m.sa.encr, m.sa.integ
+	}
+}
+
 // adopt sets up an IKE SA first seen after its IKE_SA_INIT: created by a
 // rekey the tracker could not read, or before the capture began.
 func (t *Tracker) adopt(s *sa, m *msg) {
 	s.origin = "unknown"
-	if m.exchange == exIKEAuth {
-		if m.response {
-			s.move(InitDone, ReasonMidSession, analyze.BasisInferred, m.frame, m.at, m.frame)
-		} else {
-			return // the IKE_AUTH request moves it to AUTH_SENT
-		}
+	switch {
+	case m.exchange == exIKEAuth && !m.response:
+		return // the IKE_AUTH request moves it to AUTH_SENT (and counts it)
+	case m.exchange == exIKEAuth, m.exchange == exIntermediate:
+		// Between IKE_SA_INIT and the end of IKE_AUTH: keys exist,
+		// nobody is authenticated yet (RFC 7296 §1.2; RFC 9242 §3).
+		t.inferredSAs++
+		s.move(InitDone, ReasonMidSession, analyze.BasisInferred, m.frame, m.at, m.frame)
 		return
 	}
 	// Message ID 0 on an SA that is not starting with IKE_SA_INIT: the
@@ -391,6 +460,34 @@ func (t *Tracker) dropSlot(x *pending) {
 	})
 }
 
+// dropSlotOf forgets x's slots on the pairs of addresses s's peers used
+// (bounded: at most 4 × 4 pairs), and x among s's pending exchanges.
+func (t *Tracker) dropSlotOf(s *sa, x *pending) {
+	for i, p := range s.pend {
+		if p == x {
+			copy(s.pend[i:], s.pend[i+1:])
+			s.pend[len(s.pend)-1] = nil
+			break
+		}
+	}
+	for _, a := range s.side[0].addrs[:s.side[0].naddrs] {
+		for _, b := range s.side[1].addrs[:s.side[1].naddrs] {
+			en := t.pairs.Peek(pairOf(a.Addr(), b.Addr()))
+			if en == nil {
+				continue
+			}
+			sl := &en.Val.slots
+			for i := 0; i < len(sl); i++ {
+				if sl[i].x == x {
+					copy(sl[i:], sl[i+1:])
+					sl[len(sl)-1] = slot{}
+					i--
+				}
+			}
+		}
+	}
+}
+
 // checkFloat notes the move from UDP 500 to 4500 (RFC 7296 §2.23, RFC 3948
 // §2.2): the first message with the Non-ESP Marker after IKE_SA_INIT.
 func (t *Tracker) checkFloat(s *sa, m *msg) {
@@ -502,6 +599,15 @@ func (t *Tracker) request(s *sa, m *msg) {
 		}
 		if int64(m.mid) >= sd.next {
 			sd.next = int64(m.mid) + 1
+		}
+		switch m.exchange {
+		case exIKEAuth:
+			s.authRounds++
+		case exIntermediate:
+			// RFC 9242 §3: zero or more IKE_INTERMEDIATE exchanges between
+			// IKE_SA_INIT and IKE_AUTH, Message IDs counting on from 1;
+			// they leave the SA in INIT_DONE.
+			s.intermediate++
 		}
 	}
 	switch m.exchange {
@@ -627,12 +733,7 @@ func (t *Tracker) initResponse(s *sa, m *msg, x *exchange) {
 		return
 	}
 	if n, ok := m.notify(notifyInvalidKE); ok {
-		what := "INVALID_KE_PAYLOAD"
-		if len(n.data) >= 2 {
-			g := uint16(n.data[0])<<8 | uint16(n.data[1])
-			what += " (wants " + groupName(g) + ")"
-		}
-		s.retry = appendRetry(s.retry, what)
+		s.retry = appendRetry(s.retry, invalidKEText(n))
 		s.move(InitRetry, ReasonInvalidKE, analyze.BasisObserved, m.frame, m.at, x.reqFrame, m.frame)
 		return
 	}
@@ -645,6 +746,17 @@ func (t *Tracker) initResponse(s *sa, m *msg, x *exchange) {
 	}
 	s.rspi = m.rspi
 	s.move(InitDone, ReasonInitResponse, analyze.BasisObserved, m.frame, m.at, x.reqFrame, m.frame)
+}
+
+// invalidKEText names an INVALID_KE_PAYLOAD with the group it asks for
+// (RFC 7296 §1.2: its data is the accepted group's number).
+func invalidKEText(n notify) string {
+	what := "INVALID_KE_PAYLOAD"
+	if len(n.data) >= 2 {
+		g := uint16(n.data[0])<<8 | uint16(n.data[1])
+		what += " (wants " + groupName(g) + ")"
+	}
+	return what
 }
 
 func appendRetry(s, what string) string {
@@ -671,6 +783,13 @@ func (t *Tracker) authRequest(s *sa, m *msg, x *exchange) {
 			t.inferredSAs++
 		}
 		s.move(AuthSent, ReasonAuthRequest, analyze.BasisObserved, m.frame, m.at, m.frame)
+	}
+	if m.decrypted && x.child == nil && !m.hasSA {
+		// A later round of IKE_AUTH (EAP, RFC 7296 §2.16): the Child SA
+		// the first round proposed is accepted by the last response.
+		if prev := s.side[m.side].find(m.mid - 1); prev != nil && prev.typ == exIKEAuth && prev.child != nil {
+			x.child, x.reqSPI = prev.child, prev.reqSPI
+		}
 	}
 	if m.decrypted && m.hasSA && x.reqSPI == nil && (m.sa.proto == protoESP || m.sa.proto == protoAH) {
 		x.reqSPI = append([]byte(nil), m.sa.spi...)
@@ -709,15 +828,39 @@ func (t *Tracker) authResponse(s *sa, m *msg, x *exchange) {
 		}
 		return
 	}
-	if m.hasSK && m.fragTotal == 0 {
-		if c := sizesOf(s.encr, s.integ).capacity(m.skLen); c < shortAuthCapacity {
-			s.failNotify = "an error notification (inferred from size)"
-			s.move(Failed, ReasonShortResponse, analyze.BasisInferred, m.frame, m.at, x.reqFrame, m.frame)
-			return
-		}
+	// Without keys, whether this response is the last of IKE_AUTH shows
+	// only in what follows: another IKE_AUTH request is another round of
+	// EAP (RFC 7296 §2.16), and in those rounds a short response (EAP
+	// Success) is no error. Anything else settles it (settleAuth).
+	s.authWait, s.authAt = x, m.at
+	s.authShort = m.hasSK && m.fragTotal == 0 && sizesOf(s.encr, s.integ).capacity(m.skLen) < shortAuthCapacity
+	if !s.authShort {
+		t.addSlot(s, s.addPending(x))
 	}
-	s.move(Established, ReasonAuthResponse, analyze.BasisInferred, m.frame, m.at, x.reqFrame, m.frame)
-	t.addSlot(s, s.addPending(x))
+}
+
+// settleAuth takes, without keys, the IKE_AUTH response awaiting it for
+// the last one, as the message or ESP packet in frame by (0: the end of
+// the capture) was no further IKE_AUTH round. A response too short to
+// hold IDr and AUTH is an error notification (RFC 7296 §2.21.2); any
+// other authenticated both peers (§1.2).
+func (t *Tracker) settleAuth(s *sa, by int) {
+	x := s.authWait
+	s.authWait = nil
+	if s.state != AuthSent || !x.valid || x.typ != exIKEAuth {
+		return
+	}
+	to, r := Established, ReasonAuthResponse
+	if s.authShort {
+		s.failNotify = "an error notification (inferred from size)"
+		to, r = Failed, ReasonShortResponse
+	}
+	if by > 0 {
+		s.move(to, r, analyze.BasisInferred, x.respFrame, s.authAt, x.reqFrame, x.respFrame, by)
+		t.e.Touch("ikev2", s.id, s.state.String())
+	} else {
+		s.move(to, r, analyze.BasisInferred, x.respFrame, s.authAt, x.reqFrame, x.respFrame)
+	}
 }
 
 // ccsaRequest: CREATE_CHILD_SA request (RFC 7296 §1.3). With keys, the SA
@@ -787,7 +930,7 @@ func (t *Tracker) ccsaResponse(s *sa, m *msg, x *exchange) {
 		if t.sas.Peek(ni) != nil {
 			return
 		}
-		ns := t.newSA(ni, x.reqFrame)
+		ns := t.newSA(ni, x.reqFrame, x.reqTime)
 		ns.rspi, ns.origin, ns.rekeyOf, ns.keyed = nr, "rekey", spiHex(s.ispi), true
 		ns.encr, ns.integ = m.sa.encr, m.sa.integ
 		// The requester is the new SA's initiator (RFC 7296 §2.18).
@@ -925,6 +1068,9 @@ func (t *Tracker) deleteSA(s *sa, b analyze.Basis, req, frame int, at time.Time)
 
 // conclude draws, at the end of the capture, what the last packets imply.
 func (t *Tracker) conclude(s *sa) {
+	if s.authWait != nil {
+		t.settleAuth(s, 0)
+	}
 	// Unsettled CREATE_CHILD_SA exchanges: a Child SA (rekeyed if a
 	// delete-like INFORMATIONAL followed, RFC 7296 §1.3.3).
 	for _, p := range s.pend {
@@ -1094,6 +1240,9 @@ func (t *Tracker) espPacket(p *analyze.Packet, spi uint32, src, dst netip.AddrPo
 		if x.child != nil && (toR && x.child.hasR || toI && x.child.hasI) {
 			continue
 		}
+		if s.authWait != nil {
+			t.settleAuth(s, p.Frame) // ESP follows the last IKE_AUTH round
+		}
 		if x.child == nil {
 			by := "IKE_AUTH"
 			if x.typ == exCreateChildSA {
@@ -1180,6 +1329,15 @@ func (t *Tracker) emit(s *sa, evicted bool) {
 	if s.retry != "" {
 		attrs = append(attrs, analyze.Attr{Key: "retry", Val: s.retry})
 	}
+	if s.intermediate > 0 {
+		attrs = append(attrs, analyze.Attr{Key: "intermediate_exchanges", Val: s.intermediate})
+	}
+	if s.authRounds > 1 {
+		attrs = append(attrs, analyze.Attr{Key: "auth_rounds", Val: s.authRounds})
+	}
+	if s.eap {
+		attrs = append(attrs, analyze.Attr{Key: "eap", Val: true})
+	}
 	if s.retransmits > 0 {
 		attrs = append(attrs, analyze.Attr{Key: "retransmissions", Val: s.retransmits})
 	}
@@ -1205,7 +1363,7 @@ func (t *Tracker) emit(s *sa, evicted bool) {
 		if c.creator != spiHex(s.ispi) {
 			continue // reported with the SA that created it
 		}
-		ca := []analyze.Attr{{Key: "ike_sa", Val: c.creator}, {Key: "created_by", Val: c.createdBy}}
+		ca := []analyze.Attr{{Key: "ike_sa", Val: c.creator}, {Key: "created_by", Val: c.createdBy}, {Key: "protocol", Val: protoName(c.proto)}}
 		if c.hasI {
 			ca = append(ca, analyze.Attr{Key: "spi_to_initiator", Val: spi32(c.toI)})
 		}
@@ -1235,7 +1393,7 @@ func exchangeName(t uint8) string {
 		return "CREATE_CHILD_SA"
 	case exInformational:
 		return "INFORMATIONAL"
-	case 43:
+	case exIntermediate:
 		return "IKE_INTERMEDIATE"
 	}
 	return "exchange " + strconv.Itoa(int(t))

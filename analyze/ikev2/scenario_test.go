@@ -346,3 +346,59 @@ func TestCorpusNATTWithKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestCorpusNDPIOutOfOrder: nDPI's IPsec sample stores each IKE SA's UDP
+// 500 exchanges (IKE_SA_INIT, COOKIE, IKE_SA_INIT again, its response)
+// after its UDP 4500 ones, although their timestamps are earlier: for
+// b64ef32131a48952 tshark shows frame 16 (IKE_SA_INIT, Message ID 0) at
+// -0.101 s relative to frame 1 (IKE_AUTH, Message ID 1). Taken in file
+// order these were 20 msgid_reuse anomalies (10 SAs × the request and its
+// cookie retry); in time order nothing is reused, so none may be raised.
+// The same SAs run EAP: IKE_AUTH takes three rounds (Message IDs 1-3;
+// frames 1-6), and the SA is established at the last response, frame 6.
+func TestCorpusNDPIOutOfOrder(t *testing.T) {
+	r := run(t, filepath.Join(corpus(t), "ndpi_ipsec_isakmp_esp.pcap"), "")
+	for _, a := range r.anomalies {
+		if a.Code == "ikev2.msgid_reuse" || a.Code == "ikev2.msgid_gap" {
+			t.Errorf("%+v", a)
+		}
+	}
+	id := "ikev2/ike_sa/b64ef32131a48952"
+	if v := r.attr(id, "origin"); v != "IKE_SA_INIT" {
+		t.Errorf("origin %v", v)
+	}
+	if v := r.attr(id, "retry"); v != "COOKIE" {
+		t.Errorf("retry %v", v)
+	}
+	if v := r.attr(id, "auth_rounds"); v != 3 {
+		t.Errorf("auth_rounds %v", v)
+	}
+	for _, tr := range r.transitions {
+		if tr.Session == id && tr.To == "ESTABLISHED" && tr.Frame != 6 {
+			t.Errorf("established at frame %d, want 6", tr.Frame)
+		}
+	}
+	if r.sessions[id].State != "ESTABLISHED" {
+		t.Errorf("state %s", r.sessions[id].State)
+	}
+}
+
+// TestCorpusIntermediate: suricata-verify's detect-bypass-udp capture
+// begins with IKE_INTERMEDIATE (Message IDs 1-3, fragmented) before
+// IKE_AUTH (4): the SA is first placed in INIT_DONE, not ESTABLISHED, and
+// no Message ID anomaly is raised.
+func TestCorpusIntermediate(t *testing.T) {
+	r := run(t, filepath.Join(corpus(t), "sv_detect-bypass-udp.pcap"), "")
+	id := "ikev2/ike_sa/9954b95199427f30"
+	if len(r.transitions) == 0 || r.transitions[0].To != "INIT_DONE" {
+		t.Fatalf("transitions %+v", r.transitions)
+	}
+	if v := r.attr(id, "intermediate_exchanges"); v != 3 {
+		t.Errorf("intermediate_exchanges %v, want 3", v)
+	}
+	for _, a := range r.anomalies {
+		if a.Code == "ikev2.msgid_reuse" || a.Code == "ikev2.msgid_gap" {
+			t.Errorf("%+v", a)
+		}
+	}
+}

@@ -67,7 +67,7 @@ type Tracker struct {
 
 	// What the capture could not show (Limits).
 	ikev1, noKeys, decrypted, integrityFailed, orphanESP, childrenDropped int
-	inferredSAs                                                           int
+	inferredSAs, lateMsgs                                                 int
 }
 
 // pairKey is an unordered pair of addresses two peers used.
@@ -358,6 +358,9 @@ func (t *Tracker) Limits() []string {
 	}
 	if t.inferredSAs > 0 {
 		l = append(l, strconv.Itoa(t.inferredSAs)+" IKE SAs were first seen after IKE_SA_INIT (capture began later, or rekeyed without keys): how they were created is inferred")
+	}
+	if t.lateMsgs > 0 {
+		l = append(l, strconv.Itoa(t.lateMsgs)+" IKE messages carry a timestamp before their IKE SA's first message (the file is not in time order): what their IKE_SA_INIT says (origin, retries, NAT detection) is kept, but they do not move states and their Message IDs are not checked")
 	}
 	if t.orphanESP > 0 {
 		l = append(l, strconv.Itoa(t.orphanESP)+" ESP SPIs belonged to no IKE SA seen in the capture (keyed manually, or negotiated before it began)")

@@ -2,8 +2,10 @@ package ikev2
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,17 +13,21 @@ import (
 	"github.com/v6scope/v6scope/analyze"
 	"github.com/v6scope/v6scope/capture"
 	"github.com/v6scope/v6scope/decode"
+	dike "github.com/v6scope/v6scope/decode/ikev2"
 )
 
 // recorder keeps transitions as "FROM→TO reason basis" and anomaly codes.
 type recorder struct {
 	trs      []string
+	frames   []int // the frame of each transition in trs
+	last     []int // the frames of the transitions take returned last
 	codes    []string
 	sessions map[string]analyze.Session
 }
 
 func (r *recorder) Transition(t *analyze.Transition) {
 	r.trs = append(r.trs, t.Kind+" "+t.From+"→"+t.To+" "+t.Reason.String()+" "+t.Basis.String())
+	r.frames = append(r.frames, t.Frame)
 }
 func (r *recorder) Anomaly(a *analyze.Anomaly) { r.codes = append(r.codes, a.Code) }
 func (r *recorder) Session(s *analyze.Session) {
@@ -29,7 +35,15 @@ func (r *recorder) Session(s *analyze.Session) {
 	c.Attrs = append([]analyze.Attr(nil), s.Attrs...)
 	r.sessions[s.ID] = c
 }
-func (r *recorder) take() []string { t := r.trs; r.trs = nil; return t }
+func (r *recorder) take() []string {
+	t := r.trs
+	r.trs = nil
+	if len(t) > 0 {
+		r.last = r.frames
+	}
+	r.frames = nil
+	return t
+}
 
 var t0 = time.Unix(1_800_000_000, 0)
 
@@ -66,12 +80,15 @@ func (f *fixture) wait(d time.Duration) { f.now = f.now.Add(d); f.e.Clock.Advanc
 type payload struct {
 	typ  uint8
 	body []byte
+	// first: an Encrypted payload's Next Payload, the type of the first
+	// payload inside it (RFC 7296 §3.14).
+	first uint8
 }
 
 func notifyP(typ uint16, data []byte) payload {
 	b := make([]byte, 4, 4+len(data))
 	binary.BigEndian.PutUint16(b[2:], typ)
-	return payload{PayloadNotifyT, append(b, data...)}
+	return payload{typ: PayloadNotifyT, body: append(b, data...)}
 }
 
 // PayloadNotifyT and friends: payload types (RFC 7296 §3.2).
@@ -84,7 +101,7 @@ const (
 
 // sk is an Encrypted payload of n bytes of "ciphertext" (IV, data, ICV),
 // which without keys nobody can read.
-func sk(n int) payload { return payload{PayloadSKT, make([]byte, n)} }
+func sk(n int) payload { return payload{typ: PayloadSKT, body: make([]byte, n)} }
 
 // send feeds one IKE message. fromInit: sent by the original initiator;
 // resp: the R flag.
@@ -107,7 +124,7 @@ func (f *fixture) send(exch uint8, mid uint32, fromInit, resp bool, rspi [8]byte
 	msg = append(msg, next, 0x20, exch, flags, 0, 0, 0, 0, 0, 0, 0, 0)
 	binary.BigEndian.PutUint32(msg[20:], mid)
 	for i, p := range ps {
-		nx := byte(0)
+		nx := p.first
 		if i+1 < len(ps) {
 			nx = ps[i+1].typ
 		}
@@ -168,13 +185,13 @@ func saP() payload {
 	prop = append(prop, xf(3, xformTypeEncr, 12)...)
 	prop = append(prop, xf(0, xformTypeInt, 12)...)
 	binary.BigEndian.PutUint16(prop[2:], uint16(len(prop)))
-	return payload{PayloadSAT, prop}
+	return payload{typ: PayloadSAT, body: prop}
 }
 
 func keP(group uint16) payload {
 	b := make([]byte, 4+32)
 	binary.BigEndian.PutUint16(b, group)
-	return payload{PayloadKET, b}
+	return payload{typ: PayloadKET, body: b}
 }
 
 // The chain of helpers: each brings an SA to a state and checks the
@@ -202,12 +219,22 @@ func toAuthSent(t *testing.T, f *fixture) {
 	expect(t, f.rec.take(), "ike_sa INIT_DONE→AUTH_SENT auth_request observed")
 }
 
+// toEstablished: without keys, an IKE_AUTH response may be followed by
+// another round (EAP, RFC 7296 §2.16); the ESP of its Child SA shows it
+// was the last, and the SA established at the response.
 func toEstablished(t *testing.T, f *fixture) {
 	t.Helper()
 	toAuthSent(t, f)
 	f.wait(10 * time.Millisecond)
 	f.send(exIKEAuth, 1, false, true, f.rspi, sk(250))
-	expect(t, f.rec.take(), "ike_sa AUTH_SENT→ESTABLISHED auth_response inferred")
+	expect(t, f.rec.take())
+	resp := f.n
+	f.wait(10 * time.Millisecond)
+	f.esp(true, 0xaaaa0001)
+	expect(t, f.rec.take(), "ike_sa AUTH_SENT→ESTABLISHED auth_response inferred", "child_sa →INSTALLED esp_seen inferred")
+	if got := f.rec.last[0]; got != resp {
+		t.Fatalf("ESTABLISHED at frame %d, want the response's %d", got, resp)
+	}
 }
 
 func (f *fixture) sa() *sa { return &f.tr.sas.Peek(f.ispi).Val }
@@ -262,6 +289,8 @@ func TestAuthSentToFailedOnShortResponse(t *testing.T) {
 	toAuthSent(t, f)
 	// 4 + IV 16 + one block 16 + ICV 16: room for one small notification.
 	f.send(exIKEAuth, 1, false, true, f.rspi, sk(48))
+	expect(t, f.rec.take()) // unless another IKE_AUTH round follows (EAP)
+	f.e.Finish()
 	expect(t, f.rec.take(), "ike_sa AUTH_SENT→FAILED short_auth_response inferred")
 }
 
@@ -302,9 +331,6 @@ func (f *fixture) esp(fromInit bool, spi uint32) {
 func toChildInstalled(t *testing.T, f *fixture) {
 	t.Helper()
 	toEstablished(t, f)
-	f.wait(10 * time.Millisecond)
-	f.esp(true, 0xaaaa0001)
-	expect(t, f.rec.take(), "child_sa →INSTALLED esp_seen inferred")
 	f.esp(false, 0xbbbb0001)
 	expect(t, f.rec.take())
 }
@@ -419,5 +445,255 @@ func TestNATDetection(t *testing.T) {
 	s := f.sa()
 	if s.natText() != "initiator" || s.nat[1].verdict() != "no NAT" {
 		t.Errorf("nat %q, responder %q", s.natText(), s.nat[1].verdict())
+	}
+}
+
+// Payload types (RFC 7296 §3.2) of the payloads inside Encrypted ones.
+const (
+	payloadIDi  = 35
+	payloadIDr  = 36
+	payloadAUTH = 39
+	payloadTSi  = 44
+	payloadTSr  = 45
+	payloadEAP  = 48
+)
+
+func plain(typ uint8, n int) payload { return payload{typ: typ, body: make([]byte, n)} }
+
+// keyed gives the fixture's decoder keys for its IKE SA: NULL encryption
+// (RFC 2410) and no integrity, so that an Encrypted payload is its
+// plaintext followed by a zero Pad Length (RFC 7296 §3.14) and the test
+// needs no cipher; the decoder reads it as it reads any decrypted one.
+func (f *fixture) keyed(t *testing.T) {
+	t.Helper()
+	line := hex.EncodeToString(f.ispi[:]) + "," + hex.EncodeToString(f.rspi[:]) + `,,,"NULL [RFC2410]",,,"NONE [RFC4306]"` + "\n"
+	k, err := dike.ReadKeyTable(strings.NewReader(line))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.d.SetIKEv2Keys(k)
+}
+
+// skIn is an Encrypted payload holding ps, readable with keyed's keys.
+func skIn(ps ...payload) payload {
+	var b []byte
+	first := uint8(0)
+	if len(ps) > 0 {
+		first = ps[0].typ
+	}
+	for i, p := range ps {
+		nx := byte(0)
+		if i+1 < len(ps) {
+			nx = ps[i+1].typ
+		}
+		h := []byte{nx, 0, 0, 0}
+		binary.BigEndian.PutUint16(h[2:], uint16(4+len(p.body)))
+		b = append(b, h...)
+		b = append(b, p.body...)
+	}
+	return payload{typ: PayloadSKT, body: append(b, 0), first: first}
+}
+
+// childSAP is an SA payload proposing a Child SA of protocol proto (ESP
+// or AH) with the SPI spi (RFC 7296 §3.3.1): AH carries only integrity.
+func childSAP(proto uint8, spi uint32) payload {
+	xf := func(last, typ byte, id uint16) []byte {
+		b := []byte{last, 0, 0, 8, typ, 0, 0, 0}
+		binary.BigEndian.PutUint16(b[6:], id)
+		return b
+	}
+	prop := []byte{0, 0, 0, 0, 1, proto, 4, 1}
+	prop = binary.BigEndian.AppendUint32(prop, spi)
+	if proto == protoESP {
+		prop[7] = 2
+		prop = append(prop, xf(3, xformTypeEncr, 12)...)
+	}
+	prop = append(prop, xf(0, xformTypeInt, 12)...)
+	binary.BigEndian.PutUint16(prop[2:], uint16(len(prop)))
+	return payload{typ: PayloadSAT, body: prop}
+}
+
+func (f *fixture) session(id string) analyze.Session {
+	f.e.Finish()
+	return f.rec.sessions[id]
+}
+
+func attrOf(s analyze.Session, key string) any {
+	for _, a := range s.Attrs {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return nil
+}
+
+// EAP without keys (RFC 7296 §2.16): three IKE_AUTH rounds, the middle
+// response short (EAP Success carries 4 bytes). Neither the first
+// response nor the short one settles the SA; the ESP after the last one
+// shows it was the last, and the SA is established at that response.
+func TestEAPRoundsWithoutKeys(t *testing.T) {
+	f := newFixture()
+	toAuthSent(t, f)
+	f.send(exIKEAuth, 1, false, true, f.rspi, sk(600)) // IDr, CERT, AUTH, EAP
+	f.send(exIKEAuth, 2, true, false, f.rspi, sk(80))  // EAP
+	f.send(exIKEAuth, 2, false, true, f.rspi, sk(48))  // EAP Success
+	f.send(exIKEAuth, 3, true, false, f.rspi, sk(80))  // AUTH
+	f.send(exIKEAuth, 3, false, true, f.rspi, sk(300)) // AUTH, SA, TSi, TSr
+	last := f.n
+	expect(t, f.rec.take())
+	f.esp(true, 0xaaaa0001)
+	expect(t, f.rec.take(), "ike_sa AUTH_SENT→ESTABLISHED auth_response inferred", "child_sa →INSTALLED esp_seen inferred")
+	if f.rec.last[0] != last {
+		t.Errorf("ESTABLISHED at frame %d, want %d (the last IKE_AUTH response)", f.rec.last[0], last)
+	}
+	if s := f.session(saID(f.ispi)); attrOf(s, "auth_rounds") != 3 || len(f.rec.codes) != 0 {
+		t.Errorf("auth_rounds %v, anomalies %v", attrOf(s, "auth_rounds"), f.rec.codes)
+	}
+}
+
+// EAP that ends with a short response and nothing after: an error
+// notification (or EAP Failure) ended IKE_AUTH (RFC 7296 §2.21.2).
+func TestEAPFailureWithoutKeys(t *testing.T) {
+	f := newFixture()
+	toAuthSent(t, f)
+	f.send(exIKEAuth, 1, false, true, f.rspi, sk(600))
+	f.send(exIKEAuth, 2, true, false, f.rspi, sk(80))
+	f.send(exIKEAuth, 2, false, true, f.rspi, sk(48))
+	short := f.n
+	f.e.Finish()
+	expect(t, f.rec.take(), "ike_sa AUTH_SENT→FAILED short_auth_response inferred")
+	if f.rec.last[0] != short {
+		t.Errorf("FAILED at frame %d, want %d", f.rec.last[0], short)
+	}
+}
+
+// A second IKE_AUTH round that leads nowhere leaves the SA AUTH_SENT,
+// half-open at the end.
+func TestEAPUnansweredRound(t *testing.T) {
+	f := newFixture()
+	toAuthSent(t, f)
+	f.send(exIKEAuth, 1, false, true, f.rspi, sk(600))
+	f.send(exIKEAuth, 2, true, false, f.rspi, sk(80))
+	f.e.Finish()
+	expect(t, f.rec.take())
+	if !slices.Equal(f.rec.codes, []string{"ikev2.half_open"}) {
+		t.Errorf("anomalies %v", f.rec.codes)
+	}
+}
+
+// EAP with keys: the first response carries AUTH and EAP, no SA; the
+// Child SA proposed in the first request is installed by the last
+// response, which carries its SA (RFC 7296 §2.16, §1.3.1).
+func TestEAPRoundsWithKeys(t *testing.T) {
+	f := newFixture()
+	toInitDone(t, f)
+	f.keyed(t)
+	f.send(exIKEAuth, 1, true, false, f.rspi, skIn(plain(payloadIDi, 8), childSAP(protoESP, 0xc0000001), plain(payloadTSi, 24), plain(payloadTSr, 24)))
+	expect(t, f.rec.take(), "ike_sa INIT_DONE→AUTH_SENT auth_request observed", "child_sa →CREATING child_request observed")
+	f.send(exIKEAuth, 1, false, true, f.rspi, skIn(plain(payloadIDr, 8), plain(payloadAUTH, 40), plain(payloadEAP, 10)))
+	f.send(exIKEAuth, 2, true, false, f.rspi, skIn(plain(payloadEAP, 30)))
+	f.send(exIKEAuth, 2, false, true, f.rspi, skIn(plain(payloadEAP, 4)))
+	f.send(exIKEAuth, 3, true, false, f.rspi, skIn(plain(payloadAUTH, 40)))
+	expect(t, f.rec.take())
+	f.send(exIKEAuth, 3, false, true, f.rspi, skIn(plain(payloadAUTH, 40), childSAP(protoESP, 0xd0000001), plain(payloadTSi, 24), plain(payloadTSr, 24)))
+	expect(t, f.rec.take(), "ike_sa AUTH_SENT→ESTABLISHED auth_response observed", "child_sa CREATING→INSTALLED child_response observed")
+	s := f.session(saID(f.ispi))
+	if attrOf(s, "eap") != true || attrOf(s, "auth_rounds") != 3 {
+		t.Errorf("attrs %v", s.Attrs)
+	}
+	c := f.rec.sessions["ikev2/child_sa/"+spiHex(f.ispi)+"/1"]
+	// The SPI a proposal carries is the one its sender receives with
+	// (RFC 7296 §3.3.1, §2.17).
+	if attrOf(c, "spi_to_initiator") != "c0000001" || attrOf(c, "spi_to_responder") != "d0000001" || attrOf(c, "protocol") != "ESP" {
+		t.Errorf("child %v", c.Attrs)
+	}
+}
+
+// An AH-only Child SA (protocol ID 2, RFC 7296 §3.3.1) read with keys: its
+// record says AH.
+func TestAHChildWithKeys(t *testing.T) {
+	f := newFixture()
+	toInitDone(t, f)
+	f.keyed(t)
+	f.send(exIKEAuth, 1, true, false, f.rspi, skIn(plain(payloadIDi, 8), plain(payloadAUTH, 40), childSAP(protoAH, 0x604816f6), plain(payloadTSi, 24), plain(payloadTSr, 24)))
+	f.send(exIKEAuth, 1, false, true, f.rspi, skIn(plain(payloadIDr, 8), plain(payloadAUTH, 40), childSAP(protoAH, 0xaf8683ef), plain(payloadTSi, 24), plain(payloadTSr, 24)))
+	f.e.Finish()
+	c := f.rec.sessions["ikev2/child_sa/"+spiHex(f.ispi)+"/1"]
+	if c.State != "INSTALLED" || attrOf(c, "protocol") != "AH" || attrOf(c, "spi_to_initiator") != "604816f6" {
+		t.Errorf("child %s %v", c.State, c.Attrs)
+	}
+}
+
+// IKE_INTERMEDIATE (RFC 9242 §3): two exchanges between IKE_SA_INIT and
+// IKE_AUTH, Message IDs 1 and 2; IKE_AUTH follows with 3. No Message ID
+// anomaly, the SA stays INIT_DONE through them, and they are counted.
+func TestIntermediateExchanges(t *testing.T) {
+	f := newFixture()
+	toInitDone(t, f)
+	for mid := uint32(1); mid <= 2; mid++ {
+		f.send(exIntermediate, mid, true, false, f.rspi, sk(1200))
+		f.send(exIntermediate, mid, false, true, f.rspi, sk(1200))
+	}
+	expect(t, f.rec.take())
+	f.send(exIKEAuth, 3, true, false, f.rspi, sk(300))
+	expect(t, f.rec.take(), "ike_sa INIT_DONE→AUTH_SENT auth_request observed")
+	f.send(exIKEAuth, 3, false, true, f.rspi, sk(250))
+	s := f.session(saID(f.ispi))
+	expect(t, f.rec.take(), "ike_sa AUTH_SENT→ESTABLISHED auth_response inferred")
+	if len(f.rec.codes) != 0 || attrOf(s, "intermediate_exchanges") != 2 {
+		t.Errorf("anomalies %v, attrs %v", f.rec.codes, s.Attrs)
+	}
+}
+
+// A capture that begins at an IKE_INTERMEDIATE: the SA is between
+// IKE_SA_INIT and IKE_AUTH, not established.
+func TestIntermediateFirstSeen(t *testing.T) {
+	f := newFixture()
+	f.send(exIntermediate, 1, true, false, f.rspi, sk(1200))
+	expect(t, f.rec.take(), "ike_sa →INIT_DONE mid_session inferred")
+}
+
+// A file not in time order (as the nDPI IPsec sample): IKE_AUTH stored
+// before the IKE_SA_INIT exchanges that precede it in time. The late
+// IKE_SA_INIT is no Message ID reuse; its cookie and the origin count.
+func TestLateIKESAInit(t *testing.T) {
+	f := newFixture()
+	start := f.now
+	f.wait(time.Second)
+	f.ini, f.res = netip.AddrPortFrom(f.ini.Addr(), 4500), netip.AddrPortFrom(f.res.Addr(), 4500)
+	f.send(exIKEAuth, 1, true, false, f.rspi, sk(300))
+	f.send(exIKEAuth, 1, false, true, f.rspi, sk(250))
+	f.send(exInformational, 0, false, false, f.rspi, sk(52))
+	f.rec.take()
+	f.now = start
+	f.ini, f.res = netip.AddrPortFrom(f.ini.Addr(), 500), netip.AddrPortFrom(f.res.Addr(), 500)
+	f.send(exIKESAInit, 0, true, false, zero, saP(), keP(31))
+	f.send(exIKESAInit, 0, false, true, zero, notifyP(notifyCookie, []byte("cookie-cookie")))
+	f.send(exIKESAInit, 0, true, false, zero, notifyP(notifyCookie, []byte("cookie-cookie")), saP(), keP(31))
+	f.send(exIKESAInit, 0, false, true, f.rspi, saP(), keP(31))
+	expect(t, f.rec.take())
+	s := f.session(saID(f.ispi))
+	if len(f.rec.codes) != 0 {
+		t.Errorf("anomalies %v", f.rec.codes)
+	}
+	if attrOf(s, "origin") != "IKE_SA_INIT" || attrOf(s, "retry") != "COOKIE" {
+		t.Errorf("attrs %v", s.Attrs)
+	}
+	if l := f.tr.Limits(); !slices.ContainsFunc(l, func(s string) bool { return strings.HasPrefix(s, "4 IKE messages carry a timestamp before") }) {
+		t.Errorf("limits %q", l)
+	}
+}
+
+// The same IKE_SA_INIT sent after IKE_AUTH in time is a real reuse of
+// Message ID 0 (RFC 7296 §2.2).
+func TestIKESAInitAfterAuthIsReuse(t *testing.T) {
+	f := newFixture()
+	f.ini, f.res = netip.AddrPortFrom(f.ini.Addr(), 4500), netip.AddrPortFrom(f.res.Addr(), 4500)
+	f.send(exIKEAuth, 1, true, false, f.rspi, sk(300))
+	f.send(exIKEAuth, 1, false, true, f.rspi, sk(250))
+	f.wait(time.Second)
+	f.send(exIKESAInit, 0, true, false, zero, saP(), keP(31))
+	if !slices.Equal(f.rec.codes, []string{"ikev2.msgid_reuse"}) {
+		t.Errorf("anomalies %v, want ikev2.msgid_reuse", f.rec.codes)
 	}
 }

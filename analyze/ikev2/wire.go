@@ -16,6 +16,7 @@ const (
 	exIKEAuth       = 35
 	exCreateChildSA = 36
 	exInformational = 37
+	exIntermediate  = 43 // RFC 9242 §3
 )
 
 // Notify Message Types this tracker acts on (RFC 7296 §3.10.1; IANA
@@ -39,6 +40,17 @@ const (
 	protoAH  = 2
 	protoESP = 3
 )
+
+// protoName names a Child SA's protocol: "ESP" or "AH" (RFC 7296 §3.3.1).
+func protoName(p uint8) string {
+	switch p {
+	case protoAH:
+		return "AH"
+	case protoESP:
+		return "ESP"
+	}
+	return "Unknown(" + strconv.Itoa(int(p)) + ")"
+}
 
 // Notify payload body (RFC 7296 §3.10):
 //
