@@ -26,8 +26,58 @@ type address struct {
 	transitions int
 	sinceFrame  int
 	attempts    int // DAD NS seen
+	looped      int // its own probes seen looped back (RFC 7527 §4.1)
 	defender    analyze.MAC
 	timer       analyze.Timer
+	// nonces are the Nonces of the latest probes of the current DAD
+	// (RFC 7527 §4.1), with the frames that carried them; lastNS is when
+	// the latest probe was sent.
+	nonces [maxNonces]sentNonce
+	lastNS time.Time
+}
+
+// maxNonces is how many of a DAD's probe Nonces are kept: as many as
+// DupAddrDetectTransmits usually is, and more than the RFC default of 1.
+const maxNonces = 4
+
+// nonce is a Nonce option's value (RFC 3971 §5.3.2: 6 bytes or more; RFC
+// 7527 §4.1 uses 6). Longer ones are compared on their first 14 bytes.
+type nonce struct {
+	b [14]byte
+	n uint8
+}
+
+func (n nonce) String() string {
+	const hex = "0123456789abcdef"
+	b := make([]byte, 0, 2*len(n.b))
+	for _, c := range n.b[:n.n] {
+		b = append(b, hex[c>>4], hex[c&0xf])
+	}
+	return string(b)
+}
+
+type sentNonce struct {
+	nonce
+	frame int
+}
+
+// sentNonce records the Nonce of a probe the node sent.
+func (a *address) sentNonce(n nonce, frame int, at time.Time) {
+	copy(a.nonces[1:], a.nonces[:maxNonces-1])
+	a.nonces[0] = sentNonce{n, frame}
+	a.lastNS = at
+}
+
+func (a *address) hasNonce(n nonce) bool { return a.nonceFrame(n) != 0 }
+
+// nonceFrame returns the frame of the probe that carried n, or 0.
+func (a *address) nonceFrame(n nonce) int {
+	for _, s := range a.nonces {
+		if s.frame != 0 && s.nonce == n {
+			return s.frame
+		}
+	}
+	return 0
 }
 
 func (a *address) move(to AddressState, r Reason, b analyze.Basis, frame int, at time.Time, evidence ...int) {
@@ -70,6 +120,7 @@ func (a *address) dadSolicit(frame int, at time.Time) {
 	a.attempts++
 	switch a.state {
 	case AddressNone, Preferred, Duplicate:
+		a.nonces = [maxNonces]sentNonce{} // a new DAD, new nonces
 		a.move(Tentative, ReasonDADStart, analyze.BasisObserved, frame, at, frame)
 	case Tentative:
 		a.arm(at) // one more of DupAddrDetectTransmits
@@ -94,6 +145,9 @@ func (a *address) session() *analyze.Session {
 	s.Attrs = append(s.Attrs, analyze.Attr{Key: "link", Val: linkString(a.key.link)}, analyze.Attr{Key: "address", Val: a.key.addr}, analyze.Attr{Key: "node", Val: a.key.node.String()}, analyze.Attr{Key: "dad_ns", Val: a.attempts})
 	if a.state == Duplicate {
 		s.Attrs = append(s.Attrs, analyze.Attr{Key: "defender", Val: a.defender.String()})
+	}
+	if a.looped > 0 {
+		s.Attrs = append(s.Attrs, analyze.Attr{Key: "looped_back", Val: a.looped})
 	}
 	return s
 }

@@ -48,6 +48,15 @@ type Config struct {
 	// (neighbor entries, DAD sessions, routers and prefixes, known address
 	// owners); 0 means the default.
 	MaxNeighbors, MaxAddresses, MaxRouters, MaxNodes int
+	// MaxHostsPerRA bounds the work one multicast Router Advertisement
+	// costs: it places the router's entry (RFC 4861 §6.3.4) in at most
+	// this many of the link's nodes, the most recently heard first; 0
+	// means DefaultMaxHostsPerRA.
+	MaxHostsPerRA int
+	// MaxPending caps the multicast solicitations kept while their
+	// target's owner is unknown (RFC 4861 §7.2.3); 0 means
+	// DefaultMaxPending.
+	MaxPending int
 	// BurstWindow and BurstLimit flag more than BurstLimit unsolicited NAs
 	// (or RAs) on one link within BurstWindow.
 	BurstWindow time.Duration
@@ -57,10 +66,12 @@ type Config struct {
 // Default table caps: all full, about 40 MiB of heap
 // (TestMillionNeighborsStayWithinCaps measures it).
 const (
-	DefaultMaxNeighbors = 32768
-	DefaultMaxAddresses = 16384
-	DefaultMaxRouters   = 1024
-	DefaultMaxNodes     = 32768
+	DefaultMaxNeighbors  = 32768
+	DefaultMaxAddresses  = 16384
+	DefaultMaxRouters    = 1024
+	DefaultMaxNodes      = 32768
+	DefaultMaxHostsPerRA = 256
+	DefaultMaxPending    = 256
 )
 
 func (c *Config) fill() {
@@ -85,5 +96,7 @@ func (c *Config) fill() {
 	defInt(&c.MaxAddresses, DefaultMaxAddresses)
 	defInt(&c.MaxRouters, DefaultMaxRouters)
 	defInt(&c.MaxNodes, DefaultMaxNodes)
+	defInt(&c.MaxHostsPerRA, DefaultMaxHostsPerRA)
+	defInt(&c.MaxPending, DefaultMaxPending)
 	defInt(&c.BurstLimit, 20)
 }

@@ -222,11 +222,17 @@ func (n *neighbor) advert(frame int, at time.Time, solicited, override, router b
 
 // learned applies a link-layer address the node heard from the target in
 // an NS, RS, RA or Redirect (RFC 4861 §7.2.3, §6.2.6, §6.3.4, §8.3): a new
-// entry, or a different address, is STALE.
-func (n *neighbor) learned(frame int, at time.Time, lla analyze.MAC) {
+// entry, or a different address, is STALE. b says whether the capture
+// shows the node got the message (a unicast one sent to it) or the
+// observer infers it (a multicast one, which the observer cannot see
+// arrive); evidence defaults to frame.
+func (n *neighbor) learned(frame int, at time.Time, lla analyze.MAC, b analyze.Basis, evidence ...int) {
 	if n.state == NeighborNone || n.state == Incomplete || !n.hasLLA || n.lla != lla {
 		n.lla, n.hasLLA = lla, true
-		n.move(Stale, ReasonLearned, analyze.BasisObserved, frame, at, frame)
+		if len(evidence) == 0 {
+			evidence = []int{frame}
+		}
+		n.move(Stale, ReasonLearned, b, frame, at, evidence...)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/v6scope/v6scope/analyze"
+	"github.com/v6scope/v6scope/decode/nd"
 )
 
 // ownerKey is an address on a link.
@@ -30,23 +31,33 @@ type stationKey struct {
 	mac  analyze.MAC
 }
 
-// station counts what one MAC did in DAD, for the denial-of-service check.
+// station is one MAC heard on a link: a node a multicast reaches. It
+// counts what the node did in DAD, for the denial-of-service check.
 type station struct {
+	link                analyze.Link
+	mac                 analyze.MAC
 	dadTried, dadFailed int
 	defended            int // distinct addresses it defended without holding them
 	lastDefended        netip.Addr
 	reported            bool
+	// prev and next chain the link's stations, the most recently heard
+	// first (linkState.hosts).
+	prev, next *station
 }
 
 // sourceSeen notes that mac sent from addr, and flags an address whose
 // MAC changes (NDPMon's "changed ethernet address") and changes back
 // ("flip flop").
 func (t *Tracker) sourceSeen(p *analyze.Packet, addr netip.Addr, mac analyze.MAC) {
+	t.heard(p.Link, mac)
 	k := ownerKey{p.Link, addr}
 	en, created := t.owners.Add(k)
 	o := &en.Val
 	if created || !o.confirmed {
 		*o = owner{mac: mac, last: mac, confirmed: true, frame: p.Frame}
+		if created {
+			t.resolvePending(p, addr, Node{MAC: mac})
+		}
 		return
 	}
 	if o.last == mac {
@@ -69,21 +80,65 @@ func (t *Tracker) confirmOwner(l analyze.Link, addr netip.Addr, mac analyze.MAC,
 }
 
 func (t *Tracker) station(l analyze.Link, mac analyze.MAC) *station {
-	en, _ := t.stations.Add(stationKey{l, mac})
-	return &en.Val
+	en, created := t.stations.Add(stationKey{l, mac})
+	s := &en.Val
+	if created {
+		s.link, s.mac = l, mac
+		t.linkStation(s)
+	}
+	return s
+}
+
+// heard notes that mac sent on the link: its station moves to the head of
+// the link's chain.
+func (t *Tracker) heard(l analyze.Link, mac analyze.MAC) {
+	s := t.station(l, mac)
+	if t.linkConfig(l).hosts != s {
+		t.unlinkStation(s)
+		t.linkStation(s)
+	}
+}
+
+func (t *Tracker) linkStation(s *station) {
+	ls := t.linkConfig(s.link)
+	s.prev, s.next = nil, ls.hosts
+	if ls.hosts != nil {
+		ls.hosts.prev = s
+	}
+	ls.hosts = s
+}
+
+func (t *Tracker) unlinkStation(s *station) {
+	ls := t.linkConfig(s.link)
+	if s.prev != nil {
+		s.prev.next = s.next
+	} else if ls.hosts == s {
+		ls.hosts = s.next
+	}
+	if s.next != nil {
+		s.next.prev = s.prev
+	}
+	s.prev, s.next = nil, nil
 }
 
 // dadSolicit handles a DAD NS: the node starts (or repeats) DAD for target
 // (RFC 4862 §5.4.2); another node already doing DAD for it makes both
-// duplicates (§5.4.3).
-func (t *Tracker) dadSolicit(p *analyze.Packet, target netip.Addr) {
+// duplicates (§5.4.3). An NS carrying the Nonce of a probe a node doing
+// DAD for target sent is that probe looped back, not another node's
+// (RFC 7527 §4.1): it changes nothing.
+func (t *Tracker) dadSolicit(p *analyze.Packet, m *nd.ND, target netip.Addr) {
 	if !p.HasMAC {
 		return
 	}
-	if _, ok := lla(p.ND, 1); ok {
+	if _, ok := lla(m, nd.OptSourceLinkAddr); ok {
 		return // RFC 4861 §7.1.1: receivers discard it
 	}
 	k := addressKey{p.Link, target, p.Src}
+	ak := ownerKey{p.Link, target}
+	nc, hasNonce := dadNonce(m)
+	if hasNonce && t.loopedBack(p, k, ak, nc) {
+		return
+	}
 	en, created := t.addresses.Add(k)
 	a := &en.Val
 	if created {
@@ -91,7 +146,6 @@ func (t *Tracker) dadSolicit(p *analyze.Packet, target netip.Addr) {
 		a.id = "nd/address/" + linkString(p.Link) + "/" + target.String() + "/" + p.Src.String()
 	}
 	a.last = p.Frame
-	ak := ownerKey{p.Link, target}
 	if other := t.dadByAddr[ak]; other != nil && other != a && other.state == Tentative {
 		other.last = p.Frame
 		other.conflict(ReasonDADNS, p.Frame, p.Time, p.Src)
@@ -104,12 +158,58 @@ func (t *Tracker) dadSolicit(p *analyze.Packet, target netip.Addr) {
 		}
 		a.dadSolicit(p.Frame, p.Time)
 	}
+	if hasNonce {
+		a.sentNonce(nc, p.Frame, p.Time)
+	}
 	t.dadByAddr[ak] = a
+	t.heard(p.Link, p.Src)
 	if o := t.owners.Peek(ak); o == nil {
 		en, _ := t.owners.Add(ak)
 		en.Val = owner{mac: p.Src, last: p.Src, frame: p.Frame}
 	}
 	t.e.Touch("nd", a.id, a.state.String())
+}
+
+// dadNonce returns the Nonce option of a DAD NS (RFC 3971 §5.3.2, the
+// option RFC 7527 §4.1 has DAD probes carry).
+func dadNonce(m *nd.ND) (nonce, bool) {
+	for i := range m.Options {
+		if o := &m.Options[i]; o.Type == nd.OptNonce && len(o.Data) > 0 {
+			var n nonce
+			n.n = uint8(copy(n.b[:], o.Data))
+			return n, true
+		}
+	}
+	return nonce{}, false
+}
+
+// loopedBack reports whether a DAD NS with nonce nc is a probe of a
+// tentative address looped back to the link (RFC 7527 §4.1: a node that
+// receives an NS for its tentative address carrying a Nonce it sent
+// ignores it as its own). A node's own NS with its nonce again after half
+// a RetransTimer or more is a retransmission: Linux keeps one nonce for
+// all the probes of one DAD.
+func (t *Tracker) loopedBack(p *analyze.Packet, k addressKey, ak ownerKey, nc nonce) bool {
+	own := t.dadByAddr[ak]
+	if own == nil || own.state != Tentative || !own.hasNonce(nc) {
+		if e := t.addresses.Peek(k); e != nil && e.Val.state == Tentative && e.Val.hasNonce(nc) {
+			own = &e.Val
+		} else {
+			return false
+		}
+	}
+	if own.key.node == p.Src && p.Time.Sub(own.lastNS) >= t.linkConfig(k.link).retrans/2 {
+		return false
+	}
+	own.looped++
+	own.last = p.Frame
+	t.e.Touch("nd", own.id, own.state.String())
+	from := "it"
+	if own.key.node != p.Src {
+		from = "this copy comes from " + p.Src.String() + ", but it"
+	}
+	t.anomaly(analyze.Note, "nd.dad_looped_back", own.id, p, "DAD Neighbor Solicitation for "+k.addr.String()+" with the Nonce "+nc.String()+" that "+own.key.node.String()+"'s own probe carried (frame "+strconv.Itoa(own.nonceFrame(nc))+"): "+from+" is that probe looped back (a loop on the link, or a mirrored port), not another node's DAD; the address stays tentative", "RFC 7527 §4.1")
+	return true
 }
 
 // dadAnswered handles an NA for target: a tentative address of another

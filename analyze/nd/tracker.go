@@ -22,6 +22,7 @@ type Tracker struct {
 	prefixes  *analyze.Table[prefixKey, prefix]
 	owners    *analyze.Table[ownerKey, owner]
 	stations  *analyze.Table[stationKey, station]
+	pending   *analyze.Table[ownerKey, pendingNS]
 	byTarget  map[ownerKey]*neighbor // chains every node's entry for a target
 	dadByAddr map[ownerKey]*address  // latest DAD session for an address
 	deletes   int                    // from byTarget and dadByAddr since they were rebuilt
@@ -33,7 +34,9 @@ type Tracker struct {
 
 	// What the capture showed, for Limits.
 	learnedReachable, learnedRetrans bool
-	unknownOwners                    int
+	pendingAdded, pendingResolved    int // multicast NSs whose target's owner was unknown
+	raOverflow                       int // multicast RAs that reached more than MaxHostsPerRA known nodes
+	raTableFull                      int // entries a multicast RA did not create: the neighbor table was full
 }
 
 type linkState struct {
@@ -41,6 +44,9 @@ type linkState struct {
 	firstRouter        netip.Addr
 	known              []netip.Prefix
 	naBurst, raBurst   burst
+	// hosts chains the stations heard on the link, the most recently
+	// heard first: the nodes a multicast RA reaches.
+	hosts *station
 }
 
 // linkConfig returns the link's constants: those its RAs advertised, else
@@ -73,6 +79,7 @@ func New(e *analyze.Engine, cfg Config) *Tracker {
 		prefixes:  analyze.NewTable[prefixKey, prefix](cfg.MaxRouters),
 		owners:    analyze.NewTable[ownerKey, owner](cfg.MaxNodes),
 		stations:  analyze.NewTable[stationKey, station](cfg.MaxNodes),
+		pending:   analyze.NewTable[ownerKey, pendingNS](cfg.MaxPending),
 		byTarget:  map[ownerKey]*neighbor{},
 		dadByAddr: map[ownerKey]*address{},
 		links:     map[analyze.Link]*linkState{},
@@ -101,6 +108,9 @@ func New(e *analyze.Engine, cfg Config) *Tracker {
 	t.prefixes.OnEvict = func(en *analyze.Entry[prefixKey, prefix]) {
 		t.e.Clock.Stop(&en.Val.timer)
 		t.emitSession(en.Val.session(), true)
+	}
+	t.stations.OnEvict = func(en *analyze.Entry[stationKey, station]) {
+		t.unlinkStation(&en.Val)
 	}
 	return t
 }
@@ -222,6 +232,12 @@ func (t *Tracker) nodeOf(p *analyze.Packet, dst bool, addr netip.Addr) Node {
 
 // entry returns the node's entry for target, created when create is set.
 func (t *Tracker) entry(p *analyze.Packet, node Node, target netip.Addr, create bool) *neighbor {
+	return t.entryAt(p, p.Frame, node, target, create)
+}
+
+// entryAt is entry for an entry that, when created, was created by an
+// earlier frame (first): an inference placed back in time.
+func (t *Tracker) entryAt(p *analyze.Packet, first int, node Node, target netip.Addr, create bool) *neighbor {
 	k := neighborKey{p.Link, node, target}
 	var en *analyze.Entry[neighborKey, neighbor]
 	if create {
@@ -229,7 +245,7 @@ func (t *Tracker) entry(p *analyze.Packet, node Node, target netip.Addr, create 
 		en, created = t.neighbors.Add(k)
 		if created {
 			n := &en.Val
-			n.t, n.key, n.first = t, k, p.Frame
+			n.t, n.key, n.first = t, k, first
 			n.id = "nd/neighbor/" + linkString(p.Link) + "/" + node.String() + "/" + target.String()
 			t.chain(n)
 		}
@@ -308,7 +324,7 @@ func (t *Tracker) solicit(p *analyze.Packet, m *nd.ND) {
 		return
 	}
 	if m.Src.IsUnspecified() {
-		t.dadSolicit(p, target)
+		t.dadSolicit(p, m, target)
 		return
 	}
 	sender := t.nodeOf(p, false, m.Src)
@@ -316,12 +332,17 @@ func (t *Tracker) solicit(p *analyze.Packet, m *nd.ND) {
 	if ok {
 		t.checkLLA(p, mac, "Source")
 		// The receiver learns the sender's address (RFC 4861 §7.2.3): the
-		// target's owner for a multicast NS, the destination for a unicast
-		// one.
-		if recv, known := t.receiver(p, m.Dst, target); known && recv != sender {
+		// target's owner for a multicast NS (inferred: the observer does
+		// not see who a multicast arrives at), the destination for a
+		// unicast one. An owner not yet heard gets it when it shows up.
+		recv, known := t.receiver(p, m.Dst, target)
+		switch {
+		case known && recv != sender:
 			n := t.entry(p, recv, m.Src, true)
-			n.learned(p.Frame, p.Time, mac)
+			n.learned(p.Frame, p.Time, mac, basisOf(m.Dst))
 			t.touch(n)
+		case !known:
+			t.pend(p, target, sender, m.Src, mac)
 		}
 	}
 	if o := t.owners.Peek(ownerKey{p.Link, target}); o != nil && p.HasMAC && o.Val.mac == p.Src {
@@ -348,8 +369,17 @@ func (t *Tracker) receiver(p *analyze.Packet, dst, target netip.Addr) (Node, boo
 	if o := t.owners.Peek(ownerKey{p.Link, target}); o != nil {
 		return Node{MAC: o.Val.mac}, true
 	}
-	t.unknownOwners++
 	return Node{}, false
+}
+
+// basisOf is the basis of what a message sent to dst taught its
+// receivers: observed for a unicast message, inferred for a multicast one
+// (the observer sees it sent, not who took it in).
+func basisOf(dst netip.Addr) analyze.Basis {
+	if dst.IsMulticast() {
+		return analyze.BasisInferred
+	}
+	return analyze.BasisObserved
 }
 
 // advert handles a Neighbor Advertisement (RFC 4861 §7.2.5, §7.2.6;
@@ -366,6 +396,10 @@ func (t *Tracker) advert(p *analyze.Packet, m *nd.ND) {
 	claimed := p.Src
 	if hasMAC {
 		claimed = mac
+	}
+	if m.Solicited() && p.HasMAC {
+		// The node that answers got the solicitation (RFC 4861 §7.2.4).
+		t.resolvePending(p, target, Node{MAC: p.Src})
 	}
 	t.dadAnswered(p, target, claimed)
 	if m.Override() && p.HasMAC {
@@ -407,7 +441,7 @@ func (t *Tracker) routerSolicit(p *analyze.Packet, m *nd.ND) {
 	t.checkLLA(p, mac, "Source")
 	if !m.Dst.IsMulticast() {
 		n := t.entry(p, t.nodeOf(p, true, m.Dst), m.Src, true)
-		n.learned(p.Frame, p.Time, mac)
+		n.learned(p.Frame, p.Time, mac, analyze.BasisObserved)
 		t.touch(n)
 		return
 	}
@@ -421,7 +455,7 @@ func (t *Tracker) routerSolicit(p *analyze.Packet, m *nd.ND) {
 	})
 	for _, r := range rs {
 		n := t.entry(p, Node{MAC: r}, m.Src, true)
-		n.learned(p.Frame, p.Time, mac)
+		n.learned(p.Frame, p.Time, mac, analyze.BasisInferred)
 		t.touch(n)
 	}
 }
@@ -448,14 +482,11 @@ func (t *Tracker) routerAdvert(p *analyze.Packet, m *nd.ND) {
 		r.mac = mac
 		if !m.Dst.IsMulticast() && p.HasMAC {
 			n := t.entry(p, Node{MAC: p.Dst}, m.Src, true)
-			n.learned(p.Frame, p.Time, mac)
+			n.learned(p.Frame, p.Time, mac, analyze.BasisObserved)
+			n.router = true
 			t.touch(n)
 		} else {
-			for n := t.byTarget[ownerKey{p.Link, m.Src}]; n != nil; n = n.nextT {
-				if n.state != NeighborNone && n.key.node.MAC != p.Src {
-					n.learned(p.Frame, p.Time, mac)
-				}
-			}
+			t.raReaches(p, m.Src, mac)
 		}
 	}
 	// Hosts take ReachableTime and RetransTimer from RAs that specify them
@@ -562,7 +593,7 @@ func (t *Tracker) redirect(p *analyze.Packet, m *nd.ND) {
 		return
 	}
 	n := t.entry(p, Node{MAC: p.Dst}, m.Target, true)
-	n.learned(p.Frame, p.Time, mac)
+	n.learned(p.Frame, p.Time, mac, analyze.BasisObserved)
 	t.touch(n)
 }
 
@@ -631,9 +662,15 @@ func (t *Tracker) Limits() []string {
 		l = append(l, "no Router Advertisement gave a Retrans Timer: probes and DAD assume "+t.cfg.RetransTimer.String()+" (--retrans-timer)")
 	}
 	l = append(l, "DELAY lasts an assumed DELAY_FIRST_PROBE_TIME of "+t.cfg.DelayFirstProbe.String()+" (--delay-first-probe); upper-layer reachability confirmations (TCP progress, RFC 4861 §7.3.1) are invisible, so an entry the observer moves to PROBE may have gone back to REACHABLE silently")
-	l = append(l, "entries are created only for what the capture shows: a node's cache from before the capture, and entries for nodes the multicast RAs reach, appear only once the node uses them")
-	if t.unknownOwners > 0 {
-		l = append(l, strconv.Itoa(t.unknownOwners)+" multicast solicitations were for targets whose owner had not yet been heard: their receivers' entries for the soliciting node could not be placed")
+	l = append(l, "a node's cache from before the capture appears only once the node uses it; a multicast RA with a Source Link-Layer Address gives every node already heard on the link (up to "+strconv.Itoa(t.cfg.MaxHostsPerRA)+" per RA, the most recently heard first) an inferred entry for the router (RFC 4861 §6.3.4), but a node first heard later gets none for the RAs before it")
+	if t.raOverflow > 0 {
+		l = append(l, strconv.Itoa(t.raOverflow)+" multicast Router Advertisements reached more than "+strconv.Itoa(t.cfg.MaxHostsPerRA)+" known nodes: only the most recently heard "+strconv.Itoa(t.cfg.MaxHostsPerRA)+" got an inferred entry for the router (a bound on the work per RA, Config.MaxHostsPerRA)")
+	}
+	if t.raTableFull > 0 {
+		l = append(l, strconv.Itoa(t.raTableFull)+" inferred entries for routers were not created because the neighbor table was full: inferences do not evict entries (raise --max-sessions)")
+	}
+	if u := t.pendingAdded - t.pendingResolved; u > 0 {
+		l = append(l, strconv.Itoa(u)+" multicast solicitations were for targets whose owner was not heard within MAX_MULTICAST_SOLICIT × RetransTimer: their receivers' entries for the soliciting node could not be placed (RFC 4861 §7.2.3)")
 	}
 	return l
 }

@@ -9,15 +9,19 @@ import (
 	"github.com/v6scope/v6scope/analyze"
 )
 
-// recorder is a Sink that keeps transitions as "FROM→TO reason" and
-// anomaly codes.
+// recorder is a Sink that keeps transitions as "FROM→TO reason" (and
+// whole, in all), and anomaly codes.
 type recorder struct {
 	trs   []string
+	all   []analyze.Transition
 	codes []string
 }
 
 func (r *recorder) Transition(t *analyze.Transition) {
 	r.trs = append(r.trs, t.From+"→"+t.To+" "+t.Reason.String())
+	c := *t
+	c.Evidence = slices.Clone(t.Evidence) // the engine reuses the slice
+	r.all = append(r.all, c)
 }
 func (r *recorder) Anomaly(a *analyze.Anomaly) { r.codes = append(r.codes, a.Code) }
 func (r *recorder) Session(s *analyze.Session) {}
@@ -25,7 +29,7 @@ func (r *recorder) Session(s *analyze.Session) {}
 // take returns the transitions recorded since the last call.
 func (r *recorder) take() []string {
 	t := r.trs
-	r.trs = nil
+	r.trs, r.all = nil, nil
 	return t
 }
 
@@ -37,12 +41,27 @@ type fixture struct {
 	tr  *Tracker
 	rec *recorder
 	now time.Time
+	// frames numbers the packets fixture.send feeds.
+	frames int
 }
 
-func newFixture() *fixture {
+func newFixture() *fixture { return newFixtureWith(Config{}) }
+
+// newFixtureWith is newFixture with cfg's caps and constants, the timers
+// at the fixture's values unless cfg sets them.
+func newFixtureWith(cfg Config) *fixture {
 	rec := &recorder{}
 	e := analyze.New(rec)
-	tr := New(e, Config{ReachableTime: 30 * time.Second, RetransTimer: time.Second, DelayFirstProbe: 5 * time.Second})
+	if cfg.ReachableTime == 0 {
+		cfg.ReachableTime = 30 * time.Second
+	}
+	if cfg.RetransTimer == 0 {
+		cfg.RetransTimer = time.Second
+	}
+	if cfg.DelayFirstProbe == 0 {
+		cfg.DelayFirstProbe = 5 * time.Second
+	}
+	tr := New(e, cfg)
 	e.Clock.Advance(t0)
 	return &fixture{e: e, tr: tr, rec: rec, now: t0}
 }
@@ -200,9 +219,9 @@ func TestOverrideRewritesToStale(t *testing.T) {
 func TestNoneToStaleOnLearned(t *testing.T) {
 	f := newFixture()
 	n := f.neighbor()
-	n.learned(1, f.now, macB)
+	n.learned(1, f.now, macB, analyze.BasisObserved)
 	expect(t, f.rec.take(), "→STALE learned_lladdr")
-	n.learned(2, f.now, macB) // same address: nothing changes
+	n.learned(2, f.now, macB, analyze.BasisObserved) // same address: nothing changes
 	expect(t, f.rec.take())
 }
 
