@@ -947,7 +947,7 @@ func (t *Tracker) ccsaResponse(s *sa, m *msg, x *exchange) {
 		}
 		t.setSPI(c, m.side != 0, m.sa.spi)
 		if x.hasRekey {
-			if old := t.childBySPI(x.rekeySPI); old != nil && old != c {
+			if old := t.childBySPI(c.proto, x.rekeySPI); old != nil && old != c {
 				c.rekeyOf = old.id
 				old.move(Rekeyed, ReasonChildRekey, analyze.BasisObserved, m.frame, m.at, x.reqFrame, m.frame)
 			}
@@ -1044,7 +1044,7 @@ func (t *Tracker) infoResponse(s *sa, m *msg, x *exchange) {
 			}
 			for i := 0; i+4 <= len(d.spis); i += 4 {
 				v := uint32(d.spis[i])<<24 | uint32(d.spis[i+1])<<16 | uint32(d.spis[i+2])<<8 | uint32(d.spis[i+3])
-				if c := t.childBySPI(v); c != nil && c.state != Rekeyed {
+				if c := t.childBySPI(d.proto, v); c != nil && c.state != Rekeyed {
 					c.move(ChildDeleted, ReasonDelete, analyze.BasisObserved, m.frame, m.at, x.reqFrame, m.frame)
 				}
 			}
@@ -1184,27 +1184,33 @@ func (t *Tracker) setSPI(c *child, toInitiator bool, spi []byte) {
 	} else {
 		c.toR, c.hasR = v, true
 	}
-	en, _ := t.esp.Add(v)
+	en, _ := t.esp.Add(spiKey(c.proto, v))
 	en.Val = c
 }
 
-func (t *Tracker) childBySPI(v uint32) *child {
-	if en := t.esp.Peek(v); en != nil && !en.Val.owner.dead {
+// spiKey keys the SPI table: an SPI names an SA together with its
+// protocol, ESP or AH (RFC 4301 §4.1).
+func spiKey(proto uint8, spi uint32) uint64 { return uint64(proto)<<32 | uint64(spi) }
+
+func (t *Tracker) childBySPI(proto uint8, v uint32) *child {
+	if en := t.esp.Peek(spiKey(proto, v)); en != nil && !en.Val.owner.dead {
 		return en.Val
 	}
 	return nil
 }
 
-// espPacket follows an ESP packet (RFC 4303): it shows its Child SA alive,
-// and without keys reveals the SPIs of the Child SA an exchange created.
-func (t *Tracker) espPacket(p *analyze.Packet, spi uint32, src, dst netip.AddrPort) {
-	if en := t.esp.Get(spi); en != nil {
+// espPacket follows an ESP (RFC 4303) or AH (RFC 4302) packet, proto
+// saying which: it shows its Child SA alive, and without keys reveals the
+// SPIs and the protocol of the Child SA an exchange created.
+func (t *Tracker) espPacket(p *analyze.Packet, proto uint8, spi uint32, src, dst netip.AddrPort) {
+	key := spiKey(proto, spi)
+	if en := t.esp.Get(key); en != nil {
 		c := en.Val
 		if c == orphan {
 			return
 		}
 		if c.owner.dead {
-			t.esp.Delete(spi)
+			t.esp.Delete(key)
 			return
 		}
 		s := c.owner.current()
@@ -1220,7 +1226,7 @@ func (t *Tracker) espPacket(p *analyze.Packet, spi uint32, src, dst netip.AddrPo
 	pen := t.pairs.Get(pairOf(src.Addr(), dst.Addr()))
 	if pen == nil {
 		t.orphanESP++
-		en, _ := t.esp.Add(spi)
+		en, _ := t.esp.Add(key)
 		en.Val = orphan
 		return
 	}
@@ -1237,7 +1243,7 @@ func (t *Tracker) espPacket(p *analyze.Packet, spi uint32, src, dst netip.AddrPo
 			continue
 		}
 		x := sl.x
-		if x.child != nil && (toR && x.child.hasR || toI && x.child.hasI) {
+		if x.child != nil && (x.child.proto != proto || toR && x.child.hasR || toI && x.child.hasI) {
 			continue
 		}
 		if s.authWait != nil {
@@ -1248,7 +1254,7 @@ func (t *Tracker) espPacket(p *analyze.Packet, spi uint32, src, dst netip.AddrPo
 			if x.typ == exCreateChildSA {
 				by = "CREATE_CHILD_SA"
 			}
-			x.child = t.newChild(s, protoESP, by, p.Frame, true)
+			x.child = t.newChild(s, proto, by, p.Frame, true)
 			cur := s.current()
 			if cur != s {
 				x.child.owner = cur
@@ -1280,7 +1286,7 @@ func (t *Tracker) espPacket(p *analyze.Packet, spi uint32, src, dst netip.AddrPo
 		return
 	}
 	t.orphanESP++
-	en, _ := t.esp.Add(spi)
+	en, _ := t.esp.Add(key)
 	en.Val = orphan
 }
 

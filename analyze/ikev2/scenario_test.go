@@ -402,3 +402,24 @@ func TestCorpusIntermediate(t *testing.T) {
 		}
 	}
 }
+
+// TestCorpusAH: nDPI's ah.pcapng, IKE_SA_INIT and IKE_AUTH, then AH-
+// protected ICMP (IPv4 protocol 51; tshark: ah.spi 0x604816f6 from the
+// initiator 10.2.3.2, 0xaf8683ef back). Without keys the Child SA is known
+// from the AH alone: protocol AH, both SPIs.
+func TestCorpusAH(t *testing.T) {
+	r := run(t, filepath.Join(corpus(t), "ndpi_ah.pcapng"), "")
+	n := 0
+	for id, s := range r.sessions {
+		if s.Kind != "child_sa" {
+			continue
+		}
+		n++
+		if r.attr(id, "protocol") != "AH" || r.attr(id, "spi_to_responder") != "604816f6" || r.attr(id, "spi_to_initiator") != "af8683ef" || s.State != "INSTALLED" {
+			t.Errorf("%s %s %v", id, s.State, s.Attrs)
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d Child SAs, want 1", n)
+	}
+}

@@ -7,10 +7,12 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/gopacket/gopacket"
 	"github.com/v6scope/v6scope/analyze"
 	"github.com/v6scope/v6scope/decode"
 	"github.com/v6scope/v6scope/decode/dissect"
 	dike "github.com/v6scope/v6scope/decode/ikev2"
+	"github.com/v6scope/v6scope/decode/ip"
 	"github.com/v6scope/v6scope/decode/transport"
 )
 
@@ -52,7 +54,7 @@ type Tracker struct {
 	e     *analyze.Engine
 	cfg   Config
 	sas   *analyze.Table[[8]byte, sa]
-	esp   *analyze.Table[uint32, *child]
+	esp   *analyze.Table[uint64, *child] // by spiKey
 	pairs *analyze.Table[pairKey, pairInfo]
 	tr    analyze.Transition
 	an    analyze.Anomaly
@@ -62,6 +64,13 @@ type Tracker struct {
 	ike *dike.ISAKMP
 	udp *transport.UDP
 	esl *dike.ESP
+	// For AH, which the decoder leaves undecoded: the IP headers that
+	// name it and the bytes it left.
+	ip4  *ip.IPv4
+	ip6  *ip.IPv6
+	hop  *ip.Options
+	dopt *ip.Options
+	data interface{ LayerContents() []byte }
 
 	m msg
 
@@ -114,7 +123,7 @@ func New(e *analyze.Engine, cfg Config) *Tracker {
 	}
 	t := &Tracker{e: e, cfg: cfg,
 		sas:   analyze.NewTable[[8]byte, sa](cfg.MaxSAs),
-		esp:   analyze.NewTable[uint32, *child](cfg.MaxESP),
+		esp:   analyze.NewTable[uint64, *child](cfg.MaxESP),
 		pairs: analyze.NewTable[pairKey, pairInfo](cfg.MaxPairs),
 		evbuf: make([]int, 0, 4),
 	}
@@ -149,6 +158,49 @@ func (t *Tracker) use(d *decode.Decoder) {
 	t.ike, _ = d.Layer(dissect.LayerISAKMP).(*dike.ISAKMP)
 	t.udp, _ = d.Layer(dissect.LayerUDP).(*transport.UDP)
 	t.esl, _ = d.Layer(dissect.LayerESP).(*dike.ESP)
+	t.ip4, _ = d.Layer(dissect.LayerIPv4).(*ip.IPv4)
+	t.ip6, _ = d.Layer(dissect.LayerIPv6).(*ip.IPv6)
+	t.hop, _ = d.Layer(dissect.LayerHopByHop).(*ip.Options)
+	t.dopt, _ = d.Layer(dissect.LayerDestOpts).(*ip.Options)
+	t.data, _ = d.Layer(dissect.LayerPayload).(interface{ LayerContents() []byte })
+}
+
+// AH header (RFC 4302 §2):
+//
+//	| Next Header   |  Payload Len  |          RESERVED             |
+//	|                 Security Parameters Index (SPI)               |
+//	|                    Sequence Number Field                      |
+const (
+	ipProtoAH   = 51 // IANA protocol number (RFC 4302 §2)
+	ahSPIOff    = 4
+	ahMinLen    = 12
+	ahSPIMinUse = 256 // SPIs 1-255 are reserved by IANA (RFC 4302 §2.4)
+)
+
+// ahSPI returns the SPI of an AH header the decoder left as data after
+// the IP header prev (IPv4, IPv6, or an IPv6 options header): v6scope has
+// no AH dissector, so AH is read from the IP protocol number alone.
+func (t *Tracker) ahSPI(prev gopacket.LayerType) (uint32, bool) {
+	var next uint8
+	switch {
+	case prev == dissect.LayerIPv4 && t.ip4 != nil:
+		next = t.ip4.Protocol
+	case prev == dissect.LayerIPv6 && t.ip6 != nil:
+		next = t.ip6.NextHeader
+	case prev == dissect.LayerHopByHop && t.hop != nil:
+		next = t.hop.NextHeader
+	case prev == dissect.LayerDestOpts && t.dopt != nil:
+		next = t.dopt.NextHeader
+	}
+	if next != ipProtoAH || t.data == nil {
+		return 0, false
+	}
+	b := t.data.LayerContents()
+	if len(b) < ahMinLen {
+		return 0, false
+	}
+	spi := binary.BigEndian.Uint32(b[ahSPIOff:])
+	return spi, spi >= ahSPIMinUse
 }
 
 // Observe implements analyze.Tracker.
@@ -157,7 +209,9 @@ func (t *Tracker) Observe(p *analyze.Packet) {
 		return
 	}
 	ike, esp, encap := false, false, false
+	var prev, last gopacket.LayerType
 	for _, l := range p.Layers {
+		prev, last = last, l
 		switch l {
 		case dissect.LayerICMPv4, dissect.LayerICMPv6:
 			return // quoted by an ICMP error: not sent as such
@@ -169,10 +223,16 @@ func (t *Tracker) Observe(p *analyze.Packet) {
 			esp = true
 		}
 	}
-	if !ike && !esp {
+	if !ike && !esp && last != dissect.LayerPayload {
 		return
 	}
 	t.use(p.Decoder)
+	if !ike && !esp {
+		if spi, ok := t.ahSPI(prev); ok {
+			t.espPacket(p, protoAH, spi, netip.AddrPortFrom(p.Ctx.Src, 0), netip.AddrPortFrom(p.Ctx.Dst, 0))
+		}
+		return
+	}
 	var src, dst netip.AddrPort
 	if t.udp != nil && (encap || ike) {
 		src = netip.AddrPortFrom(p.Ctx.Src, t.udp.SrcPort)
@@ -191,7 +251,7 @@ func (t *Tracker) Observe(p *analyze.Packet) {
 		}
 		t.message(&t.m)
 	case esp && t.esl != nil:
-		t.espPacket(p, t.esl.SPI, src, dst)
+		t.espPacket(p, protoESP, t.esl.SPI, src, dst)
 	}
 }
 

@@ -697,3 +697,58 @@ func TestIKESAInitAfterAuthIsReuse(t *testing.T) {
 		t.Errorf("anomalies %v, want ikev2.msgid_reuse", f.rec.codes)
 	}
 }
+
+// ah feeds an AH packet (IPv6 Next Header 51, RFC 4302 §2) with the SPI
+// spi, protecting 16 bytes of data; v6scope decodes no AH, the tracker
+// reads it after the IPv6 header.
+func (f *fixture) ah(fromInit bool, spi uint32) {
+	f.n++
+	src, dst := f.ini.Addr(), f.res.Addr()
+	if !fromInit {
+		src, dst = dst, src
+	}
+	pl := []byte{59, 4, 0, 0} // No Next Header; 6 words: 12 + ICV 12
+	pl = binary.BigEndian.AppendUint32(pl, spi)
+	pl = binary.BigEndian.AppendUint32(pl, 1)
+	pl = append(pl, make([]byte, 12+16)...)
+	b := make([]byte, 40, 40+len(pl))
+	b[0], b[6], b[7] = 0x60, 51, 64
+	binary.BigEndian.PutUint16(b[4:], uint16(len(pl)))
+	s, d := src.As16(), dst.As16()
+	copy(b[8:], s[:])
+	copy(b[24:], d[:])
+	b = append(b, pl...)
+	fr := capture.Frame{Number: f.n, Time: f.now, LinkType: capture.LinkIPv6, Data: b, CapLen: len(b), OrigLen: len(b)}
+	_ = f.d.Fast(&fr, &f.decoded)
+	f.e.Observe(&fr, f.decoded, f.d)
+}
+
+// AH traffic after IKE_AUTH, without keys: its Child SA is an AH one (RFC
+// 4302), with both SPIs; the AH shows IKE_AUTH is over, as ESP does.
+func TestAHInstallsChild(t *testing.T) {
+	f := newFixture()
+	toAuthSent(t, f)
+	f.send(exIKEAuth, 1, false, true, f.rspi, sk(250))
+	f.wait(time.Second)
+	f.ah(true, 0x604816f6)
+	expect(t, f.rec.take(), "ike_sa AUTH_SENT→ESTABLISHED auth_response inferred", "child_sa →INSTALLED esp_seen inferred")
+	f.ah(false, 0xaf8683ef)
+	expect(t, f.rec.take())
+	c := f.session("ikev2/child_sa/" + spiHex(f.ispi) + "/1")
+	if attrOf(c, "protocol") != "AH" || attrOf(c, "spi_to_responder") != "604816f6" || attrOf(c, "spi_to_initiator") != "af8683ef" {
+		t.Errorf("child %v", c.Attrs)
+	}
+}
+
+// An SPI names an SA with its protocol (RFC 4301 §4.1): AH with the SPI of
+// an ESP Child SA is not that Child SA's traffic.
+func TestAHAndESPSPIsApart(t *testing.T) {
+	f := newFixture()
+	toChildInstalled(t, f)
+	f.ah(true, 0xaaaa0001)
+	f.e.Finish()
+	c := f.rec.sessions["ikev2/child_sa/"+spiHex(f.ispi)+"/1"]
+	if attrOf(c, "protocol") != "ESP" || c.LastFrame == f.n {
+		t.Errorf("ESP child %v, last frame %d", c.Attrs, c.LastFrame)
+	}
+}
