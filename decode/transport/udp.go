@@ -44,10 +44,14 @@ type UDP struct {
 	Length           uint16
 	Checksum         uint16
 	status           uint8
-	badLength        bool
-	longLength       bool // Length runs past the IP payload, which was captured whole
-	ctx              *dissect.Context
-	next             gopacket.LayerType
+	// pseudo and summed hold what verify needs: the checksum is computed
+	// only when the tree or ChecksumStatus asks (the fast path never does).
+	pseudo     uint32
+	summed     []byte
+	badLength  bool
+	longLength bool // Length runs past the IP payload, which was captured whole
+	ctx        *dissect.Context
+	next       gopacket.LayerType
 }
 
 // NewUDP returns a UDP decoder that dispatches by port through ctx.
@@ -92,19 +96,11 @@ func (u *UDP) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error {
 	}
 	u.Contents, u.Payload = data[:udpHeaderLen], data[udpHeaderLen:end]
 	u.status = dissect.ChecksumUnverified
-	if end == int(u.Length) && u.ctx.Src.IsValid() && !u.ctx.InError {
+	if end == int(u.Length) && u.ctx.Src.IsValid() && !u.ctx.InError && (u.Checksum != 0 || !u.ctx.Src.Is4()) {
+		// RFC 768: a zero checksum over IPv4 means the sender computed none.
 		src, dst := u.ctx.PseudoAddrs()
-		switch {
-		case u.Checksum == 0 && u.ctx.Src.Is4():
-			// RFC 768: zero means the sender computed none.
-		default:
-			sum := dissect.PseudoHeader(src, dst, protoUDP, end)
-			if dissect.Fold(dissect.Sum(sum, data[:end])) == 0 {
-				u.status = dissect.ChecksumGood
-			} else {
-				u.status = dissect.ChecksumBad
-			}
-		}
+		u.pseudo = dissect.PseudoHeader(src, dst, protoUDP, end)
+		u.summed = data[:end]
 	}
 	u.next = u.ctx.Dispatch.UDPNext(u.SrcPort, u.DstPort, u.Payload, int(u.Length)-udpHeaderLen)
 	return nil
@@ -134,7 +130,7 @@ func (u *UDP) Dissect(t *dissect.Tree) {
 	if len(u.Payload) > 0 {
 		t.Bytes(fUDPPayload, off+udpHeaderLen, len(u.Payload), u.Payload)
 	}
-	if u.status == dissect.ChecksumBad {
+	if u.verify() == dissect.ChecksumBad {
 		t.Note(dissect.Note{Severity: dissect.Warn, Code: "udp.checksum.bad", Message: "UDP checksum is wrong", RFC: "RFC 8200 §8.1", Offset: off + udpChecksumOffset, Length: 2})
 	}
 	if u.Checksum == 0 && u.ctx.Src.Is6() && !u.ctx.InError {
@@ -155,4 +151,18 @@ func (u *UDP) Summarize(s *dissect.Summary) {
 
 // ChecksumStatus reports whether the checksum was verified good, bad, or
 // could not be verified (dissect.Checksum* values).
-func (u *UDP) ChecksumStatus() uint8 { return u.status }
+func (u *UDP) ChecksumStatus() uint8 { return u.verify() }
+
+// verify computes the checksum once, over the pseudo-header DecodeFromBytes
+// recorded (RFC 8200 §8.1, RFC 768).
+func (u *UDP) verify() uint8 {
+	if u.summed != nil {
+		if dissect.Fold(dissect.Sum(u.pseudo, u.summed)) == 0 {
+			u.status = dissect.ChecksumGood
+		} else {
+			u.status = dissect.ChecksumBad
+		}
+		u.summed = nil
+	}
+	return u.status
+}
