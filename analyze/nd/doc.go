@@ -22,8 +22,11 @@
 // (analyze.Basis): a packet that shows it (a solicited NA makes the
 // soliciting node's entry REACHABLE), a timer on the virtual clock run with
 // the constants the capture advertised or the RFC defaults (or those given
-// in Config), or an inference from what the node did next (a unicast probe
-// shows that its entry went STALE and DELAY before). ReachableTime is drawn
+// in Config), or an inference: from what the node did next (a unicast probe
+// shows that its entry went STALE and DELAY before), or from a multicast
+// the node must have taken in (a multicast RA's link-layer address lands in
+// every node heard on the link, RFC 4861 §6.3.4; a multicast NS's in the
+// target's owner once that owner is heard, §7.2.3). ReachableTime is drawn
 // at random between 0.5 and 1.5 times BaseReachableTime (RFC 4861 §6.3.2),
 // so the moment an entry goes STALE is an estimate; upper-layer
 // reachability confirmations (RFC 4861 §7.3.1, TCP progress) are invisible.

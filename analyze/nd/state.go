@@ -96,7 +96,7 @@ const (
 	ReasonDADStart                           // the node sent a DAD NS from ::
 	ReasonDADDone                            // RetransTimer × DupAddrDetectTransmits passed quietly
 	ReasonDADNA                              // an NA for the tentative address arrived
-	ReasonDADNS                              // another node's DAD NS for the same address
+	ReasonDADNS                              // another node's DAD NS for the same address (not its own looped back)
 	ReasonRA                                 // an RA with a non-zero lifetime
 	ReasonRALifetimeZero                     // an RA with lifetime 0
 	ReasonLifetime                           // the advertised lifetime ran out
@@ -115,7 +115,7 @@ var reasonText = [...]string{"",
 	"a solicited Neighbor Advertisement from the target reached the node (RFC 4861 §7.2.5)",
 	"a Neighbor Advertisement without the Solicited flag brought a different link-layer address (RFC 4861 §7.2.5)",
 	"a Neighbor Advertisement with the Override flag rewrote the link-layer address (RFC 4861 §7.2.5)",
-	"a Neighbor Solicitation, Router Solicitation, Router Advertisement or Redirect carried the sender's link-layer address (RFC 4861 §7.2.3, §6.3.4, §8.3)",
+	"a Neighbor Solicitation, Router Solicitation, Router Advertisement or Redirect carried the sender's link-layer address (RFC 4861 §7.2.3, §6.2.6, §6.3.4, §8.3); inferred when the message was multicast, as the observer does not see who takes it in",
 	"ReachableTime passed without a reachability confirmation (RFC 4861 §7.3.3)",
 	"the node sent a packet to the neighbor while its entry was STALE (RFC 4861 §7.3.3)",
 	"DELAY_FIRST_PROBE_TIME passed without a confirmation (RFC 4861 §7.3.3)",
@@ -127,7 +127,7 @@ var reasonText = [...]string{"",
 	"the node sent a Duplicate Address Detection NS from the unspecified address (RFC 4862 §5.4.2)",
 	"RetransTimer × DupAddrDetectTransmits passed without a conflict (RFC 4862 §5.4)",
 	"a Neighbor Advertisement for the tentative address arrived (RFC 4862 §5.4.4)",
-	"another node's DAD Neighbor Solicitation for the same address arrived (RFC 4862 §5.4.3)",
+	"another node's DAD Neighbor Solicitation for the same address arrived: from another Ethernet source, without a Nonce the node's own probes carried (RFC 4862 §5.4.3, RFC 7527 §4.1)",
 	"a Router Advertisement with a non-zero lifetime (RFC 4861 §6.3.4)",
 	"a Router Advertisement with lifetime 0 (RFC 4861 §6.3.4, §6.2.5)",
 	"the advertised lifetime ran out on the virtual clock (RFC 4861 §6.3.5)",
