@@ -139,20 +139,22 @@ func scan(src capture.Source, fs *Frames, sel Selection, teredoHeuristic bool, k
 // arena hands out copies of frames from large shared buffers.
 type arena []byte
 
-func (a *arena) copy(b []byte) []byte {
-	if cap(*a)-len(*a) < len(b) {
-		*a = make([]byte, 0, max(4<<20, len(b)))
+// alloc returns n bytes of the arena.
+func (a *arena) alloc(n int) []byte {
+	if cap(*a)-len(*a) < n {
+		*a = make([]byte, 0, max(4<<20, n))
 	}
 	start := len(*a)
-	*a = append(*a, b...)
-	return (*a)[start:len(*a):len(*a)]
+	*a = (*a)[:start+n]
+	return (*a)[start : start+n : start+n]
 }
 
-// hold appends a copy of f, rewritten, to fs.List.
-func (fs *Frames) hold(f *capture.Frame, rw *Rewriter, a *arena) {
-	data := a.copy(f.Data)
-	rw.Rewrite(f.LinkType, data)
-	fs.List = append(fs.List, Frame{Number: f.Number, Time: f.Time, LinkType: f.LinkType, Data: data})
+// hold appends a copy of f, as prepared by c and rewritten, to fs.List.
+func (fs *Frames) hold(f *capture.Frame, c *conversion, rw *Rewriter, a *arena) {
+	data := a.alloc(c.n + len(f.Data) - c.off)
+	c.apply(data[:0], f.Data)
+	rw.Rewrite(c.lt, data)
+	fs.List = append(fs.List, Frame{Number: f.Number, Time: f.Time, LinkType: c.lt, Data: data})
 }
 
 // link notes the link type of a selected frame.
@@ -165,8 +167,8 @@ func (fs *Frames) link(lt capture.LinkType, number int) {
 	}
 }
 
-// Load reads every frame of src that sel selects, rewrites it with rw
-// (nil: as captured) and holds it in memory, at most MaxLoad bytes. A
+// Load reads every frame of src that sel selects, prepares it with rw
+// (nil: as captured; see Rewriter.Prepare) and holds it in memory, at most MaxLoad bytes. A
 // damaged capture is not an error of Load: Frames.Err records it.
 // teredoHeuristic sets the decoder's Teredo heuristic for filters. For a
 // file, OpenFile bounds memory whatever the selection's size.
@@ -177,12 +179,16 @@ func Load(src capture.Source, name string, sel Selection, rw *Rewriter, teredoHe
 		total int
 	)
 	err := scan(src, fs, sel, teredoHeuristic, func(f *capture.Frame) error {
+		c, err := rw.convert(f.LinkType, f.Data, f.Number)
+		if err != nil {
+			return err
+		}
 		total += len(f.Data)
 		if total > MaxLoad {
 			return fmt.Errorf("%w: more than %d MiB by frame %d; select fewer (-Y, --limit)", ErrTooBig, MaxLoad>>20, f.Number)
 		}
-		fs.hold(f, rw, &a)
-		fs.link(f.LinkType, f.Number)
+		fs.hold(f, &c, rw, &a)
+		fs.link(c.lt, f.Number)
 		return nil
 	})
 	return fs, err
@@ -211,15 +217,19 @@ func OpenFile(path string, sel Selection, rw *Rewriter, teredoHeuristic bool, pr
 		total int
 	)
 	err = scan(src, fs, sel, teredoHeuristic, func(f *capture.Frame) error {
+		c, err := rw.convert(f.LinkType, f.Data, f.Number)
+		if err != nil {
+			return err
+		}
 		st.picked.set(f.Number)
 		st.last = f.Number
-		fs.link(f.LinkType, f.Number)
+		fs.link(c.lt, f.Number)
 		total += len(f.Data)
 		if total > preload {
 			fs.List, a = nil, nil // too big to hold: streamed
 			return nil
 		}
-		fs.hold(f, rw, &a)
+		fs.hold(f, &c, rw, &a)
 		return nil
 	})
 	if err != nil {
@@ -314,9 +324,11 @@ func (c *cursor) next() (*Frame, error) {
 		}
 		out := &st.slots[st.next]
 		st.next = (st.next + 1) % len(st.slots)
-		out.Number, out.Time, out.LinkType = st.f.Number, st.f.Time, st.f.LinkType
-		out.Data = append(out.Data[:0], st.f.Data...)
-		st.rw.Rewrite(out.LinkType, out.Data)
+		out.Number, out.Time = st.f.Number, st.f.Time
+		out.LinkType, out.Data, err = st.rw.Prepare(out.Data, st.f.LinkType, st.f.Data, st.f.Number)
+		if err != nil { // the pre-pass converted it: the file changed
+			return nil, fmt.Errorf("reading %s again: %w; did the file change during the replay?", st.path, err)
+		}
 		return out, nil
 	}
 }

@@ -132,8 +132,11 @@ const maxDepth = 8
 // byte. It is not safe for concurrent use.
 type Rewriter struct {
 	SrcMAC, DstMAC net.HardwareAddr // nil: unchanged
-	maps           mapSet
-	old            []byte
+	// Ethernet, when set, has Prepare put frames of other link types into
+	// Ethernet frames before rewriting them (see EthernetHeader).
+	Ethernet *EthernetHeader
+	maps     mapSet
+	old      []byte
 }
 
 // NewRewriter returns a Rewriter with the given MACs (nil: unchanged) and

@@ -2,6 +2,7 @@ package replay
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -187,7 +188,26 @@ func (r *scriptRun) close() {
 }
 
 func (r *scriptRun) send(st *Step) (int64, error) {
-	fs, err := OpenFile(r.capPath, Selection{Filter: r.sel, Max: st.N}, NewRewriter(r.src, r.dst, r.maps), r.env.TeredoHeuristic, 0)
+	rw := NewRewriter(r.src, r.dst, r.maps)
+	// On an Ethernet interface, frames of other link types get an
+	// Ethernet header (the interface's address as source, unless rewritten).
+	if ifc, ok := r.out.(interface {
+		LinkType() capture.LinkType
+		HardwareAddr() net.HardwareAddr
+	}); ok && ifc.LinkType() == capture.LinkEthernet {
+		src := r.src
+		if src == nil {
+			src = ifc.HardwareAddr()
+		}
+		if len(src) != 6 {
+			src = make(net.HardwareAddr, 6)
+		}
+		rw.Ethernet = &EthernetHeader{Dst: r.dst, Src: src}
+	}
+	fs, err := OpenFile(r.capPath, Selection{Filter: r.sel, Max: st.N}, rw, r.env.TeredoHeuristic, 0)
+	if errors.Is(err, ErrNoDstMAC) {
+		return 0, fmt.Errorf("%w; give the destination with a line before the send: rewrite dst-mac MAC", err)
+	}
 	if err != nil {
 		return 0, err
 	}

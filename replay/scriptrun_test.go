@@ -1,10 +1,13 @@
 package replay
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -65,9 +68,15 @@ func (a *answering) MTU() int              { return 0 }
 func (a *answering) Paced() bool           { return true }
 func (a *answering) Start(time.Time) error { return nil }
 func (a *answering) Close() error          { return nil }
+
+// An answering output is an Ethernet interface, as a replay.Interface.
+func (a *answering) LinkType() capture.LinkType { return capture.LinkEthernet }
+func (a *answering) HardwareAddr() net.HardwareAddr {
+	return net.HardwareAddr{2, 0x76, 0x36, 0, 0, 0x0a}
+}
 func (a *answering) Send(b []Packet) (int, error) {
-	for range b {
-		*a.log = append(*a.log, "send")
+	for _, p := range b {
+		*a.log = append(*a.log, fmt.Sprintf("send %s % x", p.Frame.LinkType, p.Frame.Data[:min(14, len(p.Frame.Data))]))
 		if a.answer != nil {
 			a.cap.frames <- capture.Frame{Time: time.Now(), LinkType: capture.LinkEthernet, Data: a.answer, CapLen: len(a.answer), OrigLen: len(a.answer)}
 		}
@@ -123,7 +132,7 @@ func TestExpectCaptureOpenBeforeSend(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if want := "open fake0,listen fake0,send"; strings.Join(log, ",") != want {
+	if want := "open fake0,listen fake0,send ETHERNET 33 33 ff 00 00 0b 02 76 36 00 00 0a 86 dd"; strings.Join(log, ",") != want {
 		t.Errorf("order %v, want %s", log, want)
 	}
 	if !strings.Contains(out, "line 4: expect icmpv6.type == 136") || !strings.Contains(out, "matched") || !strings.Contains(out, "fe80::b → fe80::a") {
@@ -165,5 +174,50 @@ func TestExpectCaptureFails(t *testing.T) {
 	_, _, err := fakeScript(t, "interface fake0\nopen ns.pcapng\nsend\nexpect icmpv6.type == 136 within 5s\n", c, nil)
 	if err == nil || errors.Is(err, ErrExpect) || !strings.Contains(err.Error(), "fake.v6s:4: capturing on fake0 for expect: capturing on fake0: the interface went away") {
 		t.Fatalf("error %v", err)
+	}
+}
+
+// TestScriptRawOntoEthernet: a script sending a raw IP capture on an
+// Ethernet interface puts an Ethernet header in front (the interface's
+// MAC as source, rewrite dst-mac as destination), and without dst-mac
+// says which line to add.
+func TestScriptRawOntoEthernet(t *testing.T) {
+	ns, err := os.ReadFile(filepath.Join("..", "docs", "scripts", "ns.pcapng"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := capture.NewReader(bytes.NewReader(ns), "ns.pcapng")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f capture.Frame
+	if err := r.Next(&f); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	w, err := capture.NewPcapngWriter(&buf, "", []capture.Interface{{Name: "tun0", LinkType: capture.LinkRaw, TSResolution: time.Microsecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteFrame(&capture.Frame{Time: f.Time, Data: f.Data[ethHeaderLen:]}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "raw.pcapng")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	log, out, err := fakeScript(t, "interface fake0\nopen "+path+"\nrewrite dst-mac 02:00:00:00:00:0b\nsend\n", newFakeCapture(), nil)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if want := "send ETHERNET 02 00 00 00 00 0b 02 76 36 00 00 0a 86 dd"; len(log) != 3 || log[2] != want {
+		t.Errorf("sent %q, want %q", log, want)
+	}
+	_, _, err = fakeScript(t, "interface fake0\nopen "+path+"\nsend\n", newFakeCapture(), nil)
+	if !errors.Is(err, ErrNoDstMAC) || !strings.Contains(err.Error(), "fake.v6s:3: frame 1 (link type RAW): an Ethernet header needs a destination MAC address, and none was given; give the destination with a line before the send: rewrite dst-mac MAC") {
+		t.Errorf("error %v", err)
 	}
 }

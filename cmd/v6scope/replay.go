@@ -181,27 +181,57 @@ func (e *env) replay(cmd *cobra.Command, o *replayOptions) error {
 		return err
 	}
 
-	r, err := e.openCapture(o.file)
+	// The output first: an Ethernet interface makes frames of other link
+	// types get an Ethernet header, with its address as the source.
+	var (
+		out replay.Output
+		ifc *replay.Interface
+	)
+	switch {
+	case o.dryRun || o.out != "":
+		if rw.DstMAC != nil { // --dst-mac: frames without an Ethernet header get one
+			rw.Ethernet = &replay.EthernetHeader{Dst: rw.DstMAC, Src: rw.SrcMAC}
+		}
+	default:
+		ifc, err = replay.OpenInterface(o.iface, replay.InterfaceOptions{QdiscBypass: o.bypas})
+		if err != nil {
+			return &exitError{exitSend, err}
+		}
+		out = ifc
+		if ifc.LinkType() == capture.LinkEthernet {
+			src := rw.SrcMAC
+			if src == nil {
+				src = ifc.HardwareAddr()
+			}
+			if len(src) != 6 { // the loopback interface has none
+				src = make(net.HardwareAddr, 6)
+			}
+			rw.Ethernet = &replay.EthernetHeader{Dst: rw.DstMAC, Src: src}
+		}
+	}
+	frames, err := o.loadFrames(e, sel, rw)
 	if err != nil {
+		if ifc != nil {
+			ifc.Close()
+		}
 		return err
 	}
-	frames, err := replay.Load(r, o.file, sel, rw, o.teredo)
-	r.Close()
-	if err != nil {
-		return &exitError{exitInput, err}
-	}
-	if len(frames.List) == 0 && frames.Err == nil {
+	defer frames.Close()
+	if frames.Selected == 0 && frames.Err == nil {
+		if ifc != nil {
+			ifc.Close()
+		}
 		return &exitError{exitUsage, fmt.Errorf("%s: no frame selected (%d left out by the selection)", o.file, frames.Unmatched)}
 	}
-
-	var out replay.Output
 	switch {
 	case o.dryRun:
 		out = &dryRun{w: e.stdout}
 	case o.out != "":
-		lt := capture.LinkEthernet
-		if len(frames.List) > 0 {
-			lt = frames.List[0].LinkType
+		lt, first := capture.LinkEthernet, 0
+		for l, n := range frames.Links {
+			if first == 0 || n < first {
+				lt, first = l, n
+			}
 		}
 		fo, err := replay.CreateFile(o.out, lt, "v6scope replay of "+filepath.Base(o.file))
 		if err != nil {
@@ -209,17 +239,12 @@ func (e *env) replay(cmd *cobra.Command, o *replayOptions) error {
 		}
 		out = fo
 	default:
-		ifc, err := replay.OpenInterface(o.iface, replay.InterfaceOptions{QdiscBypass: o.bypas})
-		if err != nil {
-			return &exitError{exitSend, err}
-		}
-		for _, f := range frames.List {
-			if f.LinkType != ifc.LinkType() {
+		for lt, n := range frames.Links {
+			if lt != ifc.LinkType() {
 				ifc.Close()
-				return &exitError{exitUsage, fmt.Errorf("frame %d is of link type %s, but %s takes %s frames; select other frames (-Y) or convert the capture", f.Number, f.LinkType, o.iface, ifc.LinkType())}
+				return &exitError{exitUsage, fmt.Errorf("frame %d is of link type %s, but %s takes %s frames; select other frames (-Y) or convert the capture", n, lt, o.iface, ifc.LinkType())}
 			}
 		}
-		out = ifc
 	}
 	opts := replay.Options{Pacing: pacing, Loops: o.loops, LoopDelay: o.loopDelay, Limit: o.limit, Duration: o.duration,
 		Oversize: over, Warn: func(s string) { fmt.Fprintln(e.stderr, "v6scope: warning:", s) }}
@@ -252,6 +277,42 @@ func (e *env) replay(cmd *cobra.Command, o *replayOptions) error {
 		return &exitError{exitSend, errors.New("interrupted; the report above says what was sent")}
 	}
 	return &exitError{exitSend, playErr}
+}
+
+// loadFrames selects the frames of o.file: a file is streamed when the
+// selection is large (replay.OpenFile), standard input is held in memory.
+// A frame that cannot be put into an Ethernet frame stops it here, before
+// anything is sent.
+func (o *replayOptions) loadFrames(e *env, sel replay.Selection, rw *replay.Rewriter) (*replay.Frames, error) {
+	var (
+		frames *replay.Frames
+		err    error
+	)
+	if o.file == "-" {
+		r, oerr := e.openCapture(o.file)
+		if oerr != nil {
+			return nil, oerr
+		}
+		frames, err = replay.Load(r, o.file, sel, rw, o.teredo)
+		r.Close()
+	} else {
+		frames, err = replay.OpenFile(o.file, sel, rw, o.teredo, 0)
+	}
+	switch {
+	case err == nil:
+		return frames, nil
+	case errors.Is(err, replay.ErrNoDstMAC):
+		where := "an Ethernet interface"
+		if o.iface != "" {
+			where = o.iface + ", an Ethernet interface"
+		}
+		return nil, usageErr("%s: %v: to send it on %s, give the Ethernet destination with --dst-mac MAC (the source is the interface's address unless --src-mac says otherwise)", o.file, err, where)
+	case errors.Is(err, replay.ErrNoSrcMAC):
+		return nil, usageErr("%s: %v: with --dst-mac and no interface, give the Ethernet source too with --src-mac MAC", o.file, err)
+	case errors.Is(err, replay.ErrNotConvertible):
+		return nil, usageErr("%s: %v", o.file, err)
+	}
+	return nil, &exitError{exitInput, err}
 }
 
 func (o *replayOptions) rewriter() (*replay.Rewriter, error) {
