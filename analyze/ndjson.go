@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"fmt"
 	"io"
 	"net/netip"
 	"reflect"
@@ -309,6 +310,8 @@ func appendValue(b []byte, v any) []byte {
 			b = appendString(b, a.String())
 		}
 		return append(b, ']')
+	case fmt.Stringer:
+		return appendString(b, x.String())
 	}
 	return append(b, "null"...)
 }

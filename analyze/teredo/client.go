@@ -28,7 +28,7 @@ type client struct {
 	plainSince        time.Time
 	coneFailed        bool
 	relay             netip.AddrPort // a relay that sent it a bubble through the server
-	testing           string         // the peer of its latest connectivity test
+	testing           peer           // the peer of its latest connectivity test
 	discoveries       int            // local discovery bubbles it sent (RFC 4380 §5.2.8)
 	discoveryFrame    int            // the first of them
 	alt               []netip.AddrPort

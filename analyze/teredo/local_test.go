@@ -70,8 +70,8 @@ func TestLocalDiscoveryOpensDirectPaths(t *testing.T) {
 	expect(t, f.rec.take(), "→BUBBLE_SENT bubble", "→DIRECT local_discovery")
 	f.send(0, localB, local, bubble(teredoAddr(mappingB), teredoAddr(mapping)))
 	expect(t, f.rec.take(), "BUBBLE_SENT→DIRECT local_discovery")
-	pa := f.tr.paths.Peek(pathKey{a.key, mappingB.String()})
-	pb := f.tr.paths.Peek(pathKey{b.key, mapping.String()})
+	pa := f.tr.paths.Peek(pathKey{a.key, peer(mappingB)})
+	pb := f.tr.paths.Peek(pathKey{b.key, peer(mapping)})
 	if pa == nil || pb == nil || pa.Val.local != localB || pb.Val.local != local {
 		t.Fatalf("paths A→B %+v, B→A %+v: want them keyed by the peers' mappings, with local endpoints %v and %v", pa, pb, localB, local)
 	}
@@ -118,7 +118,7 @@ func TestNDTrailerCountsOnThePath(t *testing.T) {
 	// §4.4), and one without.
 	f.send(0, local, peerMap, append(bubble(teredoAddr(mapping), teredoAddr(peerMap)), 4, 4, 0, 0, 0, 0))
 	f.send(0, local, peerMap, bubble(teredoAddr(mapping), teredoAddr(peerMap)))
-	p := f.tr.paths.Peek(pathKey{c.key, peerMap.String()})
+	p := f.tr.paths.Peek(pathKey{c.key, peer(peerMap)})
 	if p == nil || p.Val.bubbles != 3 || p.Val.ndBubbles != 1 || !f.tr.ndSeen {
 		t.Fatalf("path %+v: want 3 bubbles, 1 with an ND trailer", p)
 	}

@@ -9,12 +9,23 @@ import (
 	"github.com/v6scope/v6scope/decode/tunnel"
 )
 
-// pathKey names a path: the client's key and the peer, as the peer's
-// mapping ("203.0.113.22:40002") for a Teredo peer, or its IPv6 address
-// for a native one.
+// pathKey names a path: the client's key and the peer.
 type pathKey struct {
 	client netip.AddrPort
-	peer   string
+	peer   peer
+}
+
+// peer names the far end of a path: the mapping of a Teredo peer
+// (203.0.113.22:40002), the endpoint of one known only by it, or the IPv6
+// address of a native peer (with port 0). The zero peer is none.
+type peer netip.AddrPort
+
+func (p peer) String() string {
+	ap := netip.AddrPort(p)
+	if ap.Addr().Is6() && ap.Port() == 0 {
+		return ap.Addr().String()
+	}
+	return ap.String()
 }
 
 // path is how one client reaches one peer (RFC 4380 §5.2.4–§5.2.10).
@@ -43,12 +54,12 @@ func (p *path) move(to PathState, r Reason, b analyze.Basis, frame int, at time.
 }
 
 // pathOf returns the path from c to peer, creating it.
-func (t *Tracker) pathOf(c *client, peer string, frame int) *path {
-	k := pathKey{c.key, peer}
+func (t *Tracker) pathOf(c *client, pe peer, frame int) *path {
+	k := pathKey{c.key, pe}
 	en, created := t.paths.Add(k)
 	p := &en.Val
 	if created {
-		*p = path{t: t, key: k, id: "teredo/path/" + c.key.String() + "/" + peer, first: frame}
+		*p = path{t: t, key: k, id: "teredo/path/" + c.key.String() + "/" + pe.String(), first: frame}
 	}
 	p.last = frame
 	return p
@@ -58,17 +69,17 @@ func (t *Tracker) pathOf(c *client, peer string, frame int) *path {
 // endpoint the packet went to or came from. A bubble's link-local address
 // says nothing of its sender: the endpoint names it then, unless it is the
 // relay of the client's latest connectivity test.
-func (c *client) peerKey(addr netip.Addr, ep netip.AddrPort) string {
+func (c *client) peerKey(addr netip.Addr, ep netip.AddrPort) peer {
 	if ta, ok := tunnel.ParseTeredo(addr); ok {
-		return netip.AddrPortFrom(ta.Client, ta.Port).String()
+		return peer(netip.AddrPortFrom(ta.Client, ta.Port))
 	}
 	if addr.IsGlobalUnicast() && !addr.IsPrivate() {
-		return addr.String()
+		return peer(netip.AddrPortFrom(addr, 0))
 	}
-	if ep == c.relay && c.testing != "" {
+	if ep == c.relay && c.testing != (peer{}) {
 		return c.testing
 	}
-	return ep.String()
+	return peer(ep)
 }
 
 // traffic handles bubbles and data: what the sending client did, and what
@@ -140,7 +151,7 @@ func (t *Tracker) sent(c *client, pk *packet) {
 		}
 	case viaServer && !isTeredo(in.Dst) && in.Dst.IsGlobalUnicast():
 		// The direct IPv6 connectivity test (RFC 4380 §5.2.9).
-		p := t.pathOf(c, in.Dst.String(), pk.Frame)
+		p := t.pathOf(c, peer(netip.AddrPortFrom(in.Dst, 0)), pk.Frame)
 		p.peerAddr = in.Dst
 		c.testing = p.key.peer
 		if p.state == PathNone {
@@ -150,7 +161,7 @@ func (t *Tracker) sent(c *client, pk *packet) {
 		}
 	case !viaServer && !isTeredo(in.Dst) && in.Dst.IsGlobalUnicast():
 		// Data to a native host goes to its relay (RFC 4380 §5.2.9).
-		p := t.pathOf(c, in.Dst.String(), pk.Frame)
+		p := t.pathOf(c, peer(netip.AddrPortFrom(in.Dst, 0)), pk.Frame)
 		p.peerAddr, p.relay = in.Dst, pk.dst
 		p.move(ViaRelay, ReasonRelay, analyze.BasisObserved, pk.Frame, pk.Time)
 	case !viaServer && isTeredo(in.Dst):
@@ -176,7 +187,7 @@ func (t *Tracker) received(c *client, pk *packet) {
 		// link-local address with the origin of a non-client is a relay's
 		// (RFC 4380 §5.2.9, §5.4.2).
 		origin := netip.AddrPortFrom(pk.te.OriginAddr, pk.te.OriginPort)
-		if pk.bubble && !isTeredo(in.Src) && c.testing != "" {
+		if pk.bubble && !isTeredo(in.Src) && c.testing != (peer{}) {
 			c.relay = origin
 		}
 		return
@@ -194,17 +205,17 @@ func (t *Tracker) received(c *client, pk *packet) {
 				return
 			}
 		}
-		peer := c.peerKey(in.Src, pk.src)
-		if pk.src == c.relay && peer == c.testing {
+		pe := c.peerKey(in.Src, pk.src)
+		if pk.src == c.relay && pe == c.testing {
 			return // the relay's bubble: not yet traffic from the peer
 		}
-		p := t.pathOf(c, peer, pk.Frame)
+		p := t.pathOf(c, pe, pk.Frame)
 		if isTeredo(in.Src) {
 			p.peerAddr = in.Src
 		}
 		p.move(Direct, ReasonFromPeer, analyze.BasisObserved, pk.Frame, pk.Time)
 	case in.Src.IsGlobalUnicast():
-		p := t.pathOf(c, in.Src.String(), pk.Frame)
+		p := t.pathOf(c, peer(netip.AddrPortFrom(in.Src, 0)), pk.Frame)
 		p.peerAddr, p.relay = in.Src, pk.src
 		p.move(ViaRelay, ReasonRelay, analyze.BasisObserved, pk.Frame, pk.Time)
 	}
@@ -214,7 +225,7 @@ func (p *path) session() *analyze.Session {
 	s := &analyze.Session{Proto: "teredo", Kind: "path", ID: p.id, State: p.state.String(), FirstFrame: p.first, LastFrame: p.last, Transitions: p.transitions}
 	add := func(k string, v any) { s.Attrs = append(s.Attrs, analyze.Attr{Key: k, Val: v}) }
 	add("client", "teredo/client/"+p.key.client.String())
-	add("peer", p.key.peer)
+	add("peer", p.key.peer.String())
 	if p.peerAddr.IsValid() {
 		add("peer_address", p.peerAddr)
 	}

@@ -1,7 +1,7 @@
 package teredo
 
 import (
-	"hash/fnv"
+	"hash/maphash"
 	"net/netip"
 	"time"
 
@@ -40,6 +40,7 @@ type Tracker struct {
 	// entry in clients.
 	alias  map[netip.AddrPort]netip.AddrPort
 	recent [64]sighting
+	seed   maphash.Seed // for the sightings' hashes
 	next   int
 
 	tr    analyze.Transition
@@ -81,6 +82,7 @@ func New(e *analyze.Engine, cfg Config) *Tracker {
 		locals:  analyze.NewTable[netip.AddrPort, localPeer](cfg.MaxClients),
 		alias:   map[netip.AddrPort]netip.AddrPort{},
 		evbuf:   make([]int, 0, 4),
+		seed:    maphash.MakeSeed(),
 	}
 	t.clients.OnEvict = func(en *analyze.Entry[netip.AddrPort, client]) {
 		c := &en.Val
@@ -196,7 +198,8 @@ func (t *Tracker) Observe(p *analyze.Packet) {
 // the last second: a packet that crossed a NAT. The endpoints it was sent
 // from on each side belong to one client.
 func (t *Tracker) sameElsewhere(pk *packet) {
-	h := fnv.New64a()
+	var h maphash.Hash
+	h.SetSeed(t.seed)
 	h.Write(pk.te.Contents)
 	h.Write(pk.te.Payload)
 	sum := h.Sum64()
