@@ -27,8 +27,8 @@ var xkindNames = [...]string{"", "dpd", "delete", "informational", "create_child
 // exchange is one request and its response (RFC 7296 §2.1, §2.2).
 type exchange struct {
 	valid     bool
-	mid       uint32
 	typ       uint8
+	mid       uint32
 	reqFrame  int
 	respFrame int
 	reqTime   time.Time
@@ -69,17 +69,31 @@ type pending struct {
 // each peer numbers its own), the endpoints it was seen with, and when it
 // last heard from the other.
 type side struct {
-	next     int64 // the Message ID after its highest request; -1 before any
-	ring     [4]exchange
+	next int64 // the Message ID after its highest request; -1 before any
+	// ring holds its latest requests by Message ID; allocated with its
+	// first request (a half-open SA's responder never has one), and taken
+	// back from evicted SAs (Tracker.ringFor).
+	ring     *[ringLen]exchange
 	addrs    [4]netip.AddrPort
 	naddrs   int
 	lastRecv time.Time
 }
 
-func (s *side) slot(mid uint32) *exchange { return &s.ring[mid%uint32(len(s.ring))] }
+const ringLen = 4
+
+// slot returns the ring's place for mid, the ring allocated by t.
+func (s *side) slot(t *Tracker, mid uint32) *exchange {
+	if s.ring == nil {
+		s.ring = t.ringFor()
+	}
+	return &s.ring[mid%ringLen]
+}
 
 func (s *side) find(mid uint32) *exchange {
-	x := s.slot(mid)
+	if s.ring == nil {
+		return nil
+	}
+	x := &s.ring[mid%ringLen]
 	if x.valid && x.mid == mid {
 		return x
 	}
@@ -248,7 +262,6 @@ func (t *Tracker) message(m *msg) {
 	if m.hasSK {
 		s.side[1-sender].lastRecv = m.at
 	}
-	t.notePair(s, m)
 	t.checkFloat(s, m)
 	if m.exchange == exIKESAInit {
 		t.checkNAT(s, m)
@@ -411,12 +424,6 @@ func (s *sa) current() *sa {
 		s = s.successor
 	}
 	return s
-}
-
-// notePair remembers s as the latest IKE SA between m's peers.
-func (t *Tracker) notePair(s *sa, m *msg) {
-	en, _ := t.pairs.Add(pairOf(m.src.Addr(), m.dst.Addr()))
-	en.Val.last = s
 }
 
 // addSlot records x as a child-creating exchange of s waiting for ESP, for
@@ -592,7 +599,7 @@ func (t *Tracker) request(s *sa, m *msg) {
 		}
 	} else {
 		t.checkMID(s, sd, m)
-		x = sd.slot(m.mid)
+		x = sd.slot(t, m.mid)
 		*x = exchange{valid: true, mid: m.mid, typ: m.exchange, reqFrame: m.frame, reqTime: m.at, sends: 1, length: m.length, iface: m.p.Link.Iface}
 		if m.fragNum > 0 && m.fragNum < 64 {
 			x.frags = 1 << m.fragNum
@@ -1083,6 +1090,9 @@ func (t *Tracker) conclude(s *sa) {
 	// A request sent again and again, never answered: the peer is dead
 	// (RFC 7296 §2.4).
 	for i := range s.side {
+		if s.side[i].ring == nil {
+			continue
+		}
 		for j := range s.side[i].ring {
 			x := &s.side[i].ring[j]
 			if x.valid && !x.answered && x.sends >= unresponsiveSends && (s.state == Established || s.state == Rekeying) {
@@ -1148,7 +1158,7 @@ func (t *Tracker) settleChild(s *sa, x *pending, c *child) {
 // newChild adds a Child SA to s.
 func (t *Tracker) newChild(s *sa, proto uint8, by string, frame int, inferred bool) *child {
 	s.childSeq++
-	c := &child{owner: s, id: "ikev2/child_sa/" + spiHex(s.ispi) + "/" + strconv.Itoa(s.childSeq), creator: spiHex(s.ispi),
+	c := &child{owner: s, id: "ikev2/child_sa/" + s.spiI() + "/" + strconv.Itoa(s.childSeq), creator: s.spiI(),
 		proto: proto, first: frame, last: frame, inferred: inferred, createdBy: by}
 	if len(s.children) < t.cfg.MaxChildren {
 		s.children = append(s.children, c)
@@ -1310,12 +1320,15 @@ func (s *sa) natText() string {
 }
 
 // emit reports s and its Child SAs as session records.
+// The records' slices are the tracker's, reused (analyze.Sink: sinks copy
+// what they keep): an IKE_SA_INIT flood evicts an SA per packet.
 func (t *Tracker) emit(s *sa, evicted bool) {
-	attrs := []analyze.Attr{
-		{Key: "spi_i", Val: spiHex(s.ispi)},
-		{Key: "spi_r", Val: spiHex(s.rspi)},
-		{Key: "origin", Val: s.origin},
-	}
+	ispi := s.spiI()
+	attrs := append(t.attrs[:0],
+		analyze.Attr{Key: "spi_i", Val: ispi},
+		analyze.Attr{Key: "spi_r", Val: spiHex(s.rspi)},
+		analyze.Attr{Key: "origin", Val: s.origin},
+	)
 	if s.rekeyOf != "" {
 		attrs = append(attrs, analyze.Attr{Key: "rekey_of", Val: s.rekeyOf})
 	}
@@ -1356,20 +1369,22 @@ func (t *Tracker) emit(s *sa, evicted bool) {
 	attrs = append(attrs, analyze.Attr{Key: "decrypted", Val: s.keyed}, analyze.Attr{Key: "inferred", Val: s.inferred})
 	var kids []string
 	for _, c := range s.children {
-		if c.creator == spiHex(s.ispi) {
+		if c.creator == ispi {
 			kids = append(kids, c.id)
 		}
 	}
 	if len(kids) > 0 {
 		attrs = append(attrs, analyze.Attr{Key: "children", Val: kids})
 	}
-	t.e.Session(&analyze.Session{Proto: "ikev2", Kind: "ike_sa", ID: s.id, State: s.state.String(),
-		FirstFrame: s.first, LastFrame: s.last, Transitions: s.transitions, Evicted: evicted, Attrs: attrs})
+	t.attrs = attrs[:0]
+	t.sess = analyze.Session{Proto: "ikev2", Kind: "ike_sa", ID: s.id, State: s.state.String(),
+		FirstFrame: s.first, LastFrame: s.last, Transitions: s.transitions, Evicted: evicted, Attrs: attrs}
+	t.e.Session(&t.sess)
 	for _, c := range s.children {
-		if c.creator != spiHex(s.ispi) {
+		if c.creator != ispi {
 			continue // reported with the SA that created it
 		}
-		ca := []analyze.Attr{{Key: "ike_sa", Val: c.creator}, {Key: "created_by", Val: c.createdBy}, {Key: "protocol", Val: protoName(c.proto)}}
+		ca := append(t.cattrs[:0], analyze.Attr{Key: "ike_sa", Val: c.creator}, analyze.Attr{Key: "created_by", Val: c.createdBy}, analyze.Attr{Key: "protocol", Val: protoName(c.proto)})
 		if c.hasI {
 			ca = append(ca, analyze.Attr{Key: "spi_to_initiator", Val: spi32(c.toI)})
 		}
@@ -1383,8 +1398,10 @@ func (t *Tracker) emit(s *sa, evicted bool) {
 			ca = append(ca, analyze.Attr{Key: "moved_to", Val: spiHex(c.owner.ispi)})
 		}
 		ca = append(ca, analyze.Attr{Key: "inferred", Val: c.inferred})
-		t.e.Session(&analyze.Session{Proto: "ikev2", Kind: "child_sa", ID: c.id, State: c.state.String(),
-			FirstFrame: c.first, LastFrame: c.last, Transitions: c.transitions, Evicted: evicted, Attrs: ca})
+		t.cattrs = ca[:0]
+		t.sess = analyze.Session{Proto: "ikev2", Kind: "child_sa", ID: c.id, State: c.state.String(),
+			FirstFrame: c.first, LastFrame: c.last, Transitions: c.transitions, Evicted: evicted, Attrs: ca}
+		t.e.Session(&t.sess)
 	}
 }
 

@@ -59,6 +59,11 @@ type Tracker struct {
 	tr    analyze.Transition
 	an    analyze.Anomaly
 	evbuf []int
+	// Exchange rings of evicted SAs, for new ones.
+	rings []*[ringLen]exchange
+	// emit's records, reused.
+	sess          analyze.Session
+	attrs, cattrs []analyze.Attr
 
 	dec *decode.Decoder
 	ike *dike.ISAKMP
@@ -97,10 +102,10 @@ type slot struct {
 }
 
 // pairInfo is what the tracker remembers per pair of addresses, to tie
-// what it cannot decrypt to an IKE SA: the latest SAs between them, and
-// the exchanges still waiting for their ESP.
+// what it cannot decrypt to an IKE SA: the exchanges still waiting for
+// their ESP. Only such exchanges create one: an IKE_SA_INIT flood from
+// many addresses adds none.
 type pairInfo struct {
-	last  *sa
 	slots [4]slot // newest first
 }
 
@@ -126,13 +131,35 @@ func New(e *analyze.Engine, cfg Config) *Tracker {
 		esp:   analyze.NewTable[uint64, *child](cfg.MaxESP),
 		pairs: analyze.NewTable[pairKey, pairInfo](cfg.MaxPairs),
 		evbuf: make([]int, 0, 4),
+		rings: make([]*[ringLen]exchange, 0, 16),
 	}
 	t.sas.OnEvict = func(en *analyze.Entry[[8]byte, sa]) {
 		s := &en.Val
 		s.dead = true
 		t.emit(s, true)
+		// Nothing reaches a dead SA's rings but the SA itself (other SAs,
+		// slots and Child SAs check dead first): a new SA takes them.
+		for i := range s.side {
+			if r := s.side[i].ring; r != nil && len(t.rings) < cap(t.rings) {
+				t.rings = append(t.rings, r)
+			}
+			s.side[i].ring = nil
+		}
+		s.lastInfo, s.pendingDel, s.authWait = nil, nil, nil
 	}
 	return t
+}
+
+// ringFor returns a cleared exchange ring: one an evicted SA left, or a
+// new one.
+func (t *Tracker) ringFor() *[ringLen]exchange {
+	if n := len(t.rings); n > 0 {
+		r := t.rings[n-1]
+		t.rings = t.rings[:n-1]
+		*r = [ringLen]exchange{}
+		return r
+	}
+	return new([ringLen]exchange)
 }
 
 // Proto implements analyze.Tracker.
@@ -384,7 +411,17 @@ func spi32(v uint32) string {
 // saID is an IKE SA's session id. The responder's SPI is unknown until
 // IKE_SA_INIT is answered; the initiator's names the SA from its first
 // message on (RFC 7296 §2.6) and keeps the id stable.
-func saID(ispi [8]byte) string { return "ikev2/ike_sa/" + spiHex(ispi) }
+func saID(ispi [8]byte) string { return saIDPrefix + spiHex(ispi) }
+
+const saIDPrefix = "ikev2/ike_sa/"
+
+// spiI is the initiator's SPI in hex, the tail of the SA's id.
+func (s *sa) spiI() string {
+	if len(s.id) > len(saIDPrefix) {
+		return s.id[len(saIDPrefix):]
+	}
+	return spiHex(s.ispi)
+}
 
 // Finish implements analyze.Tracker.
 func (t *Tracker) Finish() {

@@ -63,11 +63,13 @@ type fixture struct {
 	res     netip.AddrPort
 }
 
-func newFixture() *fixture {
+func newFixture() *fixture { return newFixtureWith(Config{}) }
+
+func newFixtureWith(cfg Config) *fixture {
 	rec := &recorder{sessions: map[string]analyze.Session{}}
 	e := analyze.New(rec)
 	e.Clock.Advance(t0)
-	tr := New(e, Config{})
+	tr := New(e, cfg)
 	e.Add(tr)
 	return &fixture{e: e, tr: tr, rec: rec, d: decode.New(), now: t0,
 		ispi: [8]byte{1, 2, 3, 4, 5, 6, 7, 8}, rspi: [8]byte{9, 10, 11, 12, 13, 14, 15, 16},
@@ -750,5 +752,28 @@ func TestAHAndESPSPIsApart(t *testing.T) {
 	c := f.rec.sessions["ikev2/child_sa/"+spiHex(f.ispi)+"/1"]
 	if attrOf(c, "protocol") != "ESP" || c.LastFrame == f.n {
 		t.Errorf("ESP child %v, last frame %d", c.Attrs, c.LastFrame)
+	}
+}
+
+// An evicted SA's exchange ring goes to the next new SA, cleared: the new
+// SA's IKE_SA_INIT (Message ID 0, another length) is neither a
+// retransmission nor a reused Message ID of the evicted one's.
+func TestEvictedRingReusedCleared(t *testing.T) {
+	f := newFixtureWith(Config{MaxSAs: 1})
+	toAuthSent(t, f) // side 0 ring: IKE_SA_INIT (0) and IKE_AUTH (1)
+	f.send(exInformational, 0, false, false, f.rspi, sk(52))
+	f.rec.take()
+	f.ispi = [8]byte{0xee, 1}
+	f.send(exIKESAInit, 0, true, false, zero, saP(), keP(19))
+	f.send(exIKEAuth, 1, true, false, f.rspi, sk(100))
+	f.send(exIKEAuth, 1, false, true, f.rspi, sk(100))
+	expect(t, f.rec.take(), "ike_sa →INIT_SENT init_request observed")
+	// The evicted SA left two rings (it and its responder sent requests);
+	// the new one took one.
+	if len(f.tr.rings) != 1 || len(f.rec.codes) != 0 {
+		t.Errorf("rings left %d, anomalies %v", len(f.tr.rings), f.rec.codes)
+	}
+	if f.sa().side[1].ring != nil {
+		t.Error("a ring for the responder, which sent no request")
 	}
 }
