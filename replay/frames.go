@@ -68,7 +68,7 @@ const MaxLoad = 1 << 30
 
 // PreloadMax is the most bytes of selected frames OpenFile holds in
 // memory; a larger selection is streamed from the file.
-const PreloadMax = 64 << 20
+const PreloadMax = 16 << 20
 
 // ErrTooBig is returned by Load when the selected frames exceed MaxLoad.
 var ErrTooBig = errors.New("the selected frames do not fit in memory")
