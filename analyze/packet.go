@@ -38,8 +38,11 @@ func (m MAC) IsMulticast() bool { return m[0]&1 != 0 }
 // link per capture interface (and VLAN): every node that sends on it shares
 // it, whatever the physical topology behind a bridge.
 type Link struct {
-	Iface int32  // capture interface (pcapng IDB index; 0 for pcap)
-	VLAN  uint16 // outer 802.1Q VLAN ID, 0 when untagged
+	Iface int32 // capture interface (pcapng IDB index; 0 for pcap)
+	// VLAN is the outer 802.1Q VLAN ID, 0 when untagged. It is 32 bits
+	// wide so that Link has no padding: keys holding it hash as plain
+	// memory, one call per lookup instead of one per field.
+	VLAN uint32
 }
 
 // Packet is what the trackers see of one frame: the layers decoded from it
@@ -107,7 +110,7 @@ func (l *layers) fill(p *Packet, number int, at time.Time, iface int, decoded []
 			}
 		case dissect.LayerDot1Q:
 			if !linkDone && p.Link.VLAN == 0 && l.vlan != nil {
-				p.Link.VLAN = l.vlan.ID
+				p.Link.VLAN = uint32(l.vlan.ID)
 			}
 		case dissect.LayerSLL, dissect.LayerSLL2, dissect.LayerNull:
 		case dissect.LayerIPv4:

@@ -11,6 +11,9 @@ import (
 // source address on links without Ethernet headers.
 type Node struct {
 	MAC analyze.MAC
+	// pad is always zero: it fills what would be padding, so that keys
+	// holding a Node hash as plain memory (a map lookup per packet).
+	pad [2]byte
 	IP  netip.Addr
 }
 
