@@ -9,8 +9,11 @@
 // retransmissions are told from new requests (§2.1), IKE_SA_INIT retries
 // after COOKIE or INVALID_KE_PAYLOAD are followed (§2.6, §1.2), NAT
 // detection is evaluated by recomputing the NAT_DETECTION_*_IP hashes
-// (§2.23), IKE_AUTH establishes the SA, and CREATE_CHILD_SA and
-// INFORMATIONAL exchanges are told apart (§1.3, §1.4).
+// (§2.23), IKE_INTERMEDIATE exchanges are counted (RFC 9242 §3), the last
+// IKE_AUTH response establishes the SA (with EAP, IKE_AUTH takes several
+// rounds, §2.16), CREATE_CHILD_SA and INFORMATIONAL exchanges are told
+// apart (§1.3, §1.4), and Child SAs are followed by their ESP (RFC 4303)
+// or AH (RFC 4302) SPIs.
 //
 // With the IKE SA's keys (decode.Decoder.SetIKEv2Keys) the tracker reads
 // the encrypted payloads and its beliefs rest on what the messages say.
