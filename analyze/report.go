@@ -17,11 +17,16 @@ type Report struct {
 	MaxListed   int
 	MaxExamples int
 
-	kinds   map[string]*kindReport // "nd/neighbor"
-	codes   map[string]*codeReport
-	matrix  map[string]int // "nd/neighbor STALE→DELAY"
-	ordered []string       // kind keys in first-seen order
+	kinds  map[string]*kindReport // "nd/neighbor"
+	codes  map[string]*codeReport
+	matrix map[move]int
+
+	ordered []string // kind keys in first-seen order
 }
+
+// move is one kind of transition of one kind of session, counted in the
+// transition matrix.
+type move struct{ proto, kind, from, to string }
 
 type kindReport struct {
 	proto, kind string
@@ -41,7 +46,7 @@ type codeReport struct {
 
 // NewReport returns an empty report.
 func NewReport() *Report {
-	return &Report{MaxListed: 40, MaxExamples: 5, kinds: map[string]*kindReport{}, codes: map[string]*codeReport{}, matrix: map[string]int{}}
+	return &Report{MaxListed: 40, MaxExamples: 5, kinds: map[string]*kindReport{}, codes: map[string]*codeReport{}, matrix: map[move]int{}}
 }
 
 func (r *Report) kind(proto, kind string) *kindReport {
@@ -62,7 +67,7 @@ func (r *Report) Transition(t *Transition) {
 	if from == "" {
 		from = "(new)"
 	}
-	r.matrix[t.Proto+"/"+t.Kind+"\x00"+from+" → "+t.To]++
+	r.matrix[move{t.Proto, t.Kind, from, t.To}]++
 }
 
 // Anomaly implements Sink.
@@ -149,18 +154,20 @@ func (r *Report) writeKind(w *bufio.Writer, kr *kindReport) {
 	if kr.more > 0 {
 		fmt.Fprintf(w, "    … and %d more (--json lists them all)\n", kr.more)
 	}
-	prefix := kr.proto + "/" + kr.kind + "\x00"
 	var moves []string
-	for k := range r.matrix {
-		if strings.HasPrefix(k, prefix) {
+	counts := map[string]int{}
+	for m, n := range r.matrix {
+		if m.proto == kr.proto && m.kind == kr.kind {
+			k := m.from + " → " + m.to
 			moves = append(moves, k)
+			counts[k] = n
 		}
 	}
 	sort.Strings(moves)
 	if len(moves) > 0 {
 		fmt.Fprintln(w, "    transitions:")
 		for _, k := range moves {
-			fmt.Fprintf(w, "      %-32s %d\n", strings.TrimPrefix(k, prefix), r.matrix[k])
+			fmt.Fprintf(w, "      %-32s %d\n", k, counts[k])
 		}
 	}
 }
