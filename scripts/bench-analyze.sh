@@ -50,23 +50,33 @@ fi
 big=$tmp/big.pcap
 "$tmp/mkbig" -n "$n" -o "$big" "${paths[@]}" >/dev/null
 
-# measure NAME CMD...: wall seconds, CPU seconds and peak RSS (KiB).
+# measure NAME RUNS CMD...: run CMD RUNS times; print the run with the
+# median wall time: wall seconds, CPU seconds and peak RSS (KiB). One run
+# of tshark takes long enough to be steady; v6scope's short runs are
+# repeated so one hiccup of a busy machine does not decide the ratio.
 measure() {
-	local name=$1 tf=$tmp/$1.time
-	shift
-	LC_ALL=C WIRESHARK_CONFIG_DIR=$tmp/wireshark-config /usr/bin/time -v -o "$tf" "$@" >/dev/null 2>"$tmp/$name.stderr" ||
-		{ cat "$tmp/$name.stderr" >&2; die "$name failed: $*"; }
-	awk -F': ' -v name="$name" -v n="$n" '
-		/User time|System time/ { cpu += $2 }
-		/Elapsed \(wall clock\)/ { k = split($2, p, ":"); for (i = 1; i <= k; i++) wall = wall * 60 + p[i] }
-		/Maximum resident set size/ { rss = $2 }
-		END { printf "%-16s %8.2f s %12.0f packets/s %8.1f MiB peak RSS %8.2f s CPU\n", name, wall, n / wall, rss / 1024, cpu
-		      print wall > "'"$tmp"'/" name ".wall" }' "$tf"
+	local name=$1 runs=$2 tf=$tmp/$1.time i
+	shift 2
+	: >"$tmp/$name.runs"
+	for ((i = 0; i < runs; i++)); do
+		LC_ALL=C WIRESHARK_CONFIG_DIR=$tmp/wireshark-config /usr/bin/time -v -o "$tf" "$@" >/dev/null 2>"$tmp/$name.stderr" ||
+			{ cat "$tmp/$name.stderr" >&2; die "$name failed: $*"; }
+		awk -F': ' '
+			/User time|System time/ { cpu += $2 }
+			/Elapsed \(wall clock\)/ { k = split($2, p, ":"); for (i = 1; i <= k; i++) wall = wall * 60 + p[i] }
+			/Maximum resident set size/ { rss = $2 }
+			END { print wall, cpu, rss }' "$tf" >>"$tmp/$name.runs"
+	done
+	sort -n "$tmp/$name.runs" | awk -v name="$name" -v n="$n" -v runs="$runs" -v out="$tmp/$name.wall" '
+		{ w[NR] = $1; c[NR] = $2; r[NR] = $3 }
+		END { m = int((NR + 1) / 2)
+		      printf "%-16s %8.2f s %12.0f packets/s %8.1f MiB peak RSS %8.2f s CPU%s\n", name, w[m], n / w[m], r[m] / 1024, c[m], (runs > 1 ? "  (median of " runs ")" : "")
+		      print w[m] > out }'
 }
 
 echo "$n packets, $(($(stat -c %s "$big") >> 20)) MiB"
-measure tshark tshark -n -r "$big" -o teredo.heuristic_teredo:TRUE -T fields -e frame.number -e ipv6.src -e ipv6.dst -e ipv6.nxt -e icmpv6.type -e udp.srcport
-measure analyze "$bin" analyze "$big"
-measure analyze-json "$bin" analyze --json "$big"
+measure tshark 1 tshark -n -r "$big" -o teredo.heuristic_teredo:TRUE -T fields -e frame.number -e ipv6.src -e ipv6.dst -e ipv6.nxt -e icmpv6.type -e udp.srcport
+measure analyze 3 "$bin" analyze "$big"
+measure analyze-json 3 "$bin" analyze --json "$big"
 awk -v t="$(cat "$tmp/tshark.wall")" -v a="$(cat "$tmp/analyze.wall")" -v j="$(cat "$tmp/analyze-json.wall")" 'BEGIN {
 	printf "ratio            analyze/tshark throughput %.1fx (report), %.1fx (--json)\n", t / a, t / j }'
