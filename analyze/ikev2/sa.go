@@ -338,7 +338,7 @@ func (t *Tracker) adopt(s *sa, m *msg) {
 		// Between IKE_SA_INIT and the end of IKE_AUTH: keys exist,
 		// nobody is authenticated yet (RFC 7296 §1.2; RFC 9242 §3).
 		t.inferredSAs++
-		s.move(InitDone, ReasonMidSession, analyze.BasisInferred, m.frame, m.at, m.frame)
+		s.move(InitDone, ReasonMidSetup, analyze.BasisInferred, m.frame, m.at, m.frame)
 		return
 	}
 	// Message ID 0 on an SA that is not starting with IKE_SA_INIT: the
@@ -786,7 +786,7 @@ func (t *Tracker) fail(s *sa, n notify, m *msg, x *exchange) {
 func (t *Tracker) authRequest(s *sa, m *msg, x *exchange) {
 	if s.state == InitDone || s.state == SANone {
 		if s.state == SANone {
-			s.move(InitDone, ReasonMidSession, analyze.BasisInferred, m.frame, m.at, m.frame)
+			s.move(InitDone, ReasonMidSetup, analyze.BasisInferred, m.frame, m.at, m.frame)
 			t.inferredSAs++
 		}
 		s.move(AuthSent, ReasonAuthRequest, analyze.BasisObserved, m.frame, m.at, m.frame)

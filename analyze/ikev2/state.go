@@ -90,6 +90,7 @@ const (
 	ReasonESP                             // ESP with a new SPI
 	ReasonParentDeleted                   // its IKE SA was deleted
 	ReasonShortResponse                   // IKE_AUTH response too short to accept
+	ReasonMidSetup                        // first seen between IKE_SA_INIT and the end of IKE_AUTH
 )
 
 var reasonCodes = [...]string{"",
@@ -97,6 +98,7 @@ var reasonCodes = [...]string{"",
 	"auth_request", "auth_response", "error_notify", "rekey_request", "rekeyed",
 	"delete", "unresponsive", "mid_session", "child_request", "child_response",
 	"child_rekey", "esp_seen", "parent_deleted", "short_auth_response",
+	"mid_setup",
 }
 
 var reasonText = [...]string{"",
@@ -112,13 +114,14 @@ var reasonText = [...]string{"",
 	"created by a CREATE_CHILD_SA that rekeyed an IKE SA; its Child SAs move to it (RFC 7296 §1.3.2, §2.18)",
 	"an INFORMATIONAL exchange with a Delete payload removed it (RFC 7296 §1.4.1)",
 	"a request was retransmitted and never answered: the peer is considered dead (RFC 7296 §2.4)",
-	"first seen after its IKE_AUTH (the capture began later): assumed established (RFC 7296 §1.2)",
+	"first seen at an exchange that comes after IKE_AUTH (the capture began later): assumed established (RFC 7296 §1.2, §1.3, §1.4)",
 	"a request proposed this Child SA (RFC 7296 §1.3.1)",
 	"the response accepted this Child SA (RFC 7296 §1.3.1)",
 	"a CREATE_CHILD_SA with REKEY_SA replaced it (RFC 7296 §1.3.3)",
 	"ESP with a new SPI between the IKE SA's peers (RFC 4303 §2.1)",
 	"its IKE SA was deleted, which closes its Child SAs (RFC 7296 §1.4.1)",
 	"the IKE_AUTH response is too short to carry IDr, AUTH, SA, TSi and TSr: an error notification (RFC 7296 §2.21.2)",
+	"first seen at an IKE_AUTH or IKE_INTERMEDIATE exchange (the capture began after IKE_SA_INIT): keys exist but nobody is authenticated yet (RFC 7296 §1.2; RFC 9242 §3)",
 }
 
 func (r Reason) String() string { return reasonCodes[r] }

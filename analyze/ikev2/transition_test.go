@@ -652,7 +652,7 @@ func TestIntermediateExchanges(t *testing.T) {
 func TestIntermediateFirstSeen(t *testing.T) {
 	f := newFixture()
 	f.send(exIntermediate, 1, true, false, f.rspi, sk(1200))
-	expect(t, f.rec.take(), "ike_sa →INIT_DONE mid_session inferred")
+	expect(t, f.rec.take(), "ike_sa →INIT_DONE mid_setup inferred")
 }
 
 // A file not in time order (as the nDPI IPsec sample): IKE_AUTH stored
@@ -775,5 +775,39 @@ func TestEvictedRingReusedCleared(t *testing.T) {
 	}
 	if f.sa().side[1].ring != nil {
 		t.Error("a ring for the responder, which sent no request")
+	}
+}
+
+// A capture that begins at IKE_AUTH: the SA is placed between IKE_SA_INIT
+// and IKE_AUTH (mid_setup), then IKE_AUTH moves it on; one that begins
+// after IKE_AUTH (an INFORMATIONAL with Message ID 5) is assumed
+// established (mid_session). Each reason's text says what its own use
+// means.
+func TestMidSetupAndMidSession(t *testing.T) {
+	f := newFixture()
+	f.send(exIKEAuth, 1, true, false, f.rspi, sk(300))
+	expect(t, f.rec.take(), "ike_sa →INIT_DONE mid_setup inferred", "ike_sa INIT_DONE→AUTH_SENT auth_request observed")
+	f.ispi = [8]byte{0xee, 7}
+	f.send(exInformational, 5, true, false, f.rspi, sk(52))
+	expect(t, f.rec.take(), "ike_sa →ESTABLISHED mid_session inferred")
+	if e := ReasonMidSetup.Explain(); strings.Contains(e, "established") || !strings.Contains(e, "nobody is authenticated") {
+		t.Errorf("mid_setup text %q", e)
+	}
+	if e := ReasonMidSession.Explain(); !strings.Contains(e, "assumed established") {
+		t.Errorf("mid_session text %q", e)
+	}
+}
+
+// Every reason has a stable code and a sentence citing the RFC.
+func TestReasonsExplained(t *testing.T) {
+	if len(reasonCodes) != len(reasonText) {
+		t.Fatalf("%d codes, %d texts", len(reasonCodes), len(reasonText))
+	}
+	seen := map[string]bool{}
+	for r := Reason(1); int(r) < len(reasonCodes); r++ {
+		if r.String() == "" || seen[r.String()] || !strings.Contains(r.Explain(), "RFC ") {
+			t.Errorf("reason %d: code %q text %q", r, r.String(), r.Explain())
+		}
+		seen[r.String()] = true
 	}
 }
