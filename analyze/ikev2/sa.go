@@ -142,6 +142,7 @@ type sa struct {
 	onPort500   bool
 	floatFrame  int
 	retransmits int
+	duplicates  int // capture duplicates of its messages (Tracker.duplicate)
 	retry       string
 	failNotify  string
 	children    []*child
@@ -1359,6 +1360,9 @@ func (t *Tracker) emit(s *sa, evicted bool) {
 	}
 	if s.retransmits > 0 {
 		attrs = append(attrs, analyze.Attr{Key: "retransmissions", Val: s.retransmits})
+	}
+	if s.duplicates > 0 {
+		attrs = append(attrs, analyze.Attr{Key: "capture_duplicates", Val: s.duplicates})
 	}
 	if s.failNotify != "" {
 		attrs = append(attrs, analyze.Attr{Key: "failed_by", Val: s.failNotify})

@@ -423,3 +423,29 @@ func TestCorpusAH(t *testing.T) {
 		t.Errorf("%d Child SAs, want 1", n)
 	}
 }
+
+// TestCorpusCaptureDuplicates: suricata-verify's detect-bypass-udp
+// capture holds every IKE frame twice, 2-15 µs apart, with the same IPv4
+// Identification and the same UDP payload (tshark -T fields -e ip.id -e
+// udp.payload: 33 distinct pairs in 66 frames). The second copies are no
+// retransmissions (the tracker used to raise 4 ikev2.retransmission, one
+// per request, fragment 1 of the fragmented ones); all 33 are counted as
+// capture duplicates.
+func TestCorpusCaptureDuplicates(t *testing.T) {
+	r := run(t, filepath.Join(corpus(t), "sv_detect-bypass-udp.pcap"), "")
+	id := "ikev2/ike_sa/9954b95199427f30"
+	for _, a := range r.anomalies {
+		if a.Code == "ikev2.retransmission" {
+			t.Errorf("%+v", a)
+		}
+	}
+	if v := r.attr(id, "capture_duplicates"); v != 33 {
+		t.Errorf("capture_duplicates %v, want 33", v)
+	}
+	if v := r.attr(id, "retransmissions"); v != nil {
+		t.Errorf("retransmissions %v, want none", v)
+	}
+	if s := r.sessions[id]; s.LastFrame != 66 {
+		t.Errorf("last frame %d, want 66", s.LastFrame)
+	}
+}

@@ -3,6 +3,7 @@ package ikev2
 import (
 	"encoding/binary"
 	"encoding/hex"
+	"hash/maphash"
 	"net/netip"
 	"strconv"
 	"time"
@@ -29,6 +30,20 @@ const (
 	// unresponsiveSends: a request sent this many times and never
 	// answered means the peer is dead (RFC 7296 §2.4).
 	unresponsiveSends = 3
+	// duplicateWindow: a byte-identical IKE message seen again on the
+	// same link within it (and, over IPv4, with the same Identification)
+	// is the capture's second copy of one packet, not a retransmission:
+	// a peer resends only after a timeout (RFC 7296 §2.1: typically
+	// seconds; strongSwan's first is 4 s) and, over IPv4, in a new
+	// datagram, normally with a new Identification (RFC 791 §3.2; RFC
+	// 6864 §4.1 lets a sender repeat it when DF is set, so the window
+	// decides and a different Identification only rules a copy out). A
+	// mirrored port or a capture on a bridge and its port copies frames
+	// a few microseconds apart.
+	duplicateWindow = time.Millisecond
+	// recentLen: how many recent IKE messages are remembered to spot
+	// capture duplicates.
+	recentLen = 8
 	// shortAuthCapacity: an IKE_AUTH response whose Encrypted payload can
 	// hold fewer bytes cannot carry IDr and AUTH (RFC 7296 §1.2): it is an
 	// error notification.
@@ -79,9 +94,26 @@ type Tracker struct {
 
 	m msg
 
+	// The latest IKE messages seen, to tell capture duplicates; next is
+	// the place of the next one.
+	recent     [recentLen]sighting
+	recentNext int
+	seed       maphash.Seed
+
 	// What the capture could not show (Limits).
 	ikev1, noKeys, decrypted, integrityFailed, orphanESP, childrenDropped int
-	inferredSAs, lateMsgs                                                 int
+	inferredSAs, lateMsgs, duplicates                                     int
+}
+
+// sighting is one IKE message as captured: a hash of its bytes, where,
+// when, and its IPv4 Identification.
+type sighting struct {
+	sum   uint64
+	at    time.Time
+	link  analyze.Link
+	v4    bool
+	ipid  uint16
+	valid bool
 }
 
 // pairKey is an unordered pair of addresses two peers used.
@@ -132,6 +164,7 @@ func New(e *analyze.Engine, cfg Config) *Tracker {
 		pairs: analyze.NewTable[pairKey, pairInfo](cfg.MaxPairs),
 		evbuf: make([]int, 0, 4),
 		rings: make([]*[ringLen]exchange, 0, 16),
+		seed:  maphash.MakeSeed(),
 	}
 	t.sas.OnEvict = func(en *analyze.Entry[[8]byte, sa]) {
 		s := &en.Val
@@ -273,6 +306,9 @@ func (t *Tracker) Observe(p *analyze.Packet) {
 			t.ikev1++
 			return
 		}
+		if t.duplicate(p) {
+			return
+		}
 		if !t.read(p, src, dst, encap) {
 			return
 		}
@@ -280,6 +316,45 @@ func (t *Tracker) Observe(p *analyze.Packet) {
 	case esp && t.esl != nil:
 		t.espPacket(p, protoESP, t.esl.SPI, src, dst)
 	}
+}
+
+// duplicate reports whether the IKE message in t.ike is a capture
+// duplicate: byte for byte a message seen on the same link less than
+// duplicateWindow before, over IPv4 with the same Identification (IPv6
+// has none outside a Fragment header). Such a copy is counted, extends
+// its IKE SA's frames, and goes no further: it is the same packet, not a
+// retransmission (RFC 7296 §2.1) nor another sighting.
+func (t *Tracker) duplicate(p *analyze.Packet) bool {
+	v4 := false
+	for _, l := range p.Layers {
+		if l == dissect.LayerIPv4 {
+			v4 = true
+		}
+	}
+	var ipid uint16
+	if v4 && t.ip4 != nil {
+		ipid = t.ip4.ID
+	}
+	cur := sighting{sum: maphash.Bytes(t.seed, t.ike.Contents), at: p.Time, link: p.Link, v4: v4, ipid: ipid, valid: true}
+	for i := range t.recent {
+		r := &t.recent[i]
+		if !r.valid || r.sum != cur.sum || r.link != cur.link || r.v4 != cur.v4 || r.ipid != cur.ipid {
+			continue
+		}
+		if d := cur.at.Sub(r.at); d < 0 || d >= duplicateWindow {
+			continue
+		}
+		r.at = cur.at // a third copy is measured from the second
+		t.duplicates++
+		if en := t.sas.Peek(t.ike.ISPI); en != nil && p.Frame > en.Val.last {
+			en.Val.last = p.Frame
+			en.Val.duplicates++
+		}
+		return true
+	}
+	t.recent[t.recentNext] = cur
+	t.recentNext = (t.recentNext + 1) % recentLen
+	return false
 }
 
 // msg is what the tracker reads of one IKEv2 message.
@@ -464,6 +539,9 @@ func (t *Tracker) Limits() []string {
 	}
 	if t.childrenDropped > 0 {
 		l = append(l, strconv.Itoa(t.childrenDropped)+" Child SAs were not kept: an IKE SA keeps at most "+strconv.Itoa(t.cfg.MaxChildren))
+	}
+	if t.duplicates > 0 {
+		l = append(l, strconv.Itoa(t.duplicates)+" IKE messages were captured twice: byte-identical copies on the same link less than "+duplicateWindow.String()+" apart (over IPv4 with the same Identification) are one packet copied by the capture (a mirrored port, a bridge and its port), counted once and not as retransmissions")
 	}
 	if t.ikev1 > 0 {
 		l = append(l, strconv.Itoa(t.ikev1)+" IKEv1 messages were not analyzed (IKEv2 only)")

@@ -61,6 +61,8 @@ type fixture struct {
 	rspi    [8]byte
 	ini     netip.AddrPort
 	res     netip.AddrPort
+	ipid    uint16 // the IPv4 Identification of the next message (IPv4 fixtures)
+	last    []byte // the last message's frame
 }
 
 func newFixture() *fixture { return newFixtureWith(Config{}) }
@@ -148,14 +150,47 @@ func (f *fixture) send(exch uint8, mid uint32, fromInit, resp bool, rspi [8]byte
 	binary.BigEndian.PutUint16(udp[2:], dst.Port())
 	binary.BigEndian.PutUint16(udp[4:], uint16(8+len(msg)))
 	udp = append(udp, msg...)
+	lt, b := f.ipPacket(src.Addr(), dst.Addr(), udp)
+	f.last = b
+	fr := capture.Frame{Number: f.n, Time: f.now, LinkType: lt, Data: b, CapLen: len(b), OrigLen: len(b)}
+	_ = f.d.Fast(&fr, &f.decoded)
+	f.e.Observe(&fr, f.decoded, f.d)
+}
+
+// ipPacket wraps a UDP datagram in an IPv6 header, or in an IPv4 header
+// (RFC 791 §3.1) with the fixture's Identification when the addresses are
+// IPv4 ones.
+func (f *fixture) ipPacket(src, dst netip.Addr, udp []byte) (capture.LinkType, []byte) {
+	if src.Is4() {
+		b := make([]byte, 20, 20+len(udp))
+		b[0], b[8], b[9] = 0x45, 64, 17
+		binary.BigEndian.PutUint16(b[2:], uint16(20+len(udp)))
+		binary.BigEndian.PutUint16(b[4:], f.ipid)
+		s, d := src.As4(), dst.As4()
+		copy(b[12:], s[:])
+		copy(b[16:], d[:])
+		return capture.LinkIPv4, append(b, udp...)
+	}
 	b := make([]byte, 40, 40+len(udp))
 	b[0], b[6], b[7] = 0x60, 17, 64
 	binary.BigEndian.PutUint16(b[4:], uint16(len(udp)))
-	s, d := src.Addr().As16(), dst.Addr().As16()
+	s, d := src.As16(), dst.As16()
 	copy(b[8:], s[:])
 	copy(b[24:], d[:])
-	b = append(b, udp...)
-	fr := capture.Frame{Number: f.n, Time: f.now, LinkType: capture.LinkIPv6, Data: b, CapLen: len(b), OrigLen: len(b)}
+	return capture.LinkIPv6, append(b, udp...)
+}
+
+// again feeds the last message's frame once more, byte for byte, at the
+// fixture's now: a second copy in the capture, or a resend that kept
+// every byte (and, over IPv4, the Identification).
+func (f *fixture) again() {
+	f.n++
+	b := append([]byte(nil), f.last...)
+	lt := capture.LinkIPv6
+	if b[0]>>4 == 4 {
+		lt = capture.LinkIPv4
+	}
+	fr := capture.Frame{Number: f.n, Time: f.now, LinkType: lt, Data: b, CapLen: len(b), OrigLen: len(b)}
 	_ = f.d.Fast(&fr, &f.decoded)
 	f.e.Observe(&fr, f.decoded, f.d)
 }
@@ -318,14 +353,8 @@ func (f *fixture) esp(fromInit bool, spi uint32) {
 	binary.BigEndian.PutUint16(pl[4:], uint16(len(pl)))
 	binary.BigEndian.PutUint32(pl[8:], spi)
 	binary.BigEndian.PutUint32(pl[12:], 1)
-	b := make([]byte, 40, 40+len(pl))
-	b[0], b[6], b[7] = 0x60, 17, 64
-	binary.BigEndian.PutUint16(b[4:], uint16(len(pl)))
-	s, d := src.Addr().As16(), dst.Addr().As16()
-	copy(b[8:], s[:])
-	copy(b[24:], d[:])
-	b = append(b, pl...)
-	fr := capture.Frame{Number: f.n, Time: f.now, LinkType: capture.LinkIPv6, Data: b, CapLen: len(b), OrigLen: len(b)}
+	lt, b := f.ipPacket(src.Addr(), dst.Addr(), pl)
+	fr := capture.Frame{Number: f.n, Time: f.now, LinkType: lt, Data: b, CapLen: len(b), OrigLen: len(b)}
 	_ = f.d.Fast(&fr, &f.decoded)
 	f.e.Observe(&fr, f.decoded, f.d)
 }
@@ -809,5 +838,83 @@ func TestReasonsExplained(t *testing.T) {
 			t.Errorf("reason %d: code %q text %q", r, r.String(), r.Explain())
 		}
 		seen[r.String()] = true
+	}
+}
+
+// Capture duplicates (RFC 7296 §2.1; RFC 6864 §4.1): over IPv4, a
+// byte-identical request with the same Identification 9 µs later is the
+// capture's second copy, not a retransmission, and so is a copy of the
+// response. The same request sent again 2 s later with a new
+// Identification is a retransmission; so is one that keeps every byte
+// and the Identification but comes 2 ms later (outside the 1 ms window).
+func TestCaptureDuplicatesIPv4(t *testing.T) {
+	f := newFixture()
+	f.ini, f.res = netip.MustParseAddrPort("192.0.2.1:500"), netip.MustParseAddrPort("198.51.100.2:500")
+	toEstablished(t, f)
+	f.wait(5 * time.Second)
+	f.ipid = 0x81e5
+	f.send(exInformational, 2, true, false, f.rspi, sk(52))
+	f.wait(9 * time.Microsecond)
+	f.again()
+	f.again() // a third copy, 9 µs after the second
+	if len(f.rec.codes) != 0 || f.tr.duplicates != 2 || f.sa().retransmits != 0 {
+		t.Fatalf("copies: anomalies %v, duplicates %d, retransmissions %d", f.rec.codes, f.tr.duplicates, f.sa().retransmits)
+	}
+	f.wait(2 * time.Second)
+	f.ipid = 0x81e6
+	f.send(exInformational, 2, true, false, f.rspi, sk(52))
+	f.wait(2 * time.Millisecond)
+	f.again()
+	if !slices.Equal(f.rec.codes, []string{"ikev2.retransmission", "ikev2.retransmission"}) || f.tr.duplicates != 2 {
+		t.Fatalf("resends: anomalies %v, duplicates %d", f.rec.codes, f.tr.duplicates)
+	}
+	f.ipid = 0x78fd
+	f.send(exInformational, 2, false, true, f.rspi, sk(52))
+	f.wait(5 * time.Microsecond)
+	f.again()
+	s := f.session(saID(f.ispi))
+	if attrOf(s, "capture_duplicates") != 3 || attrOf(s, "retransmissions") != 2 || s.LastFrame != f.n {
+		t.Errorf("attrs %v, last frame %d (want %d)", s.Attrs, s.LastFrame, f.n)
+	}
+	if l := f.tr.Limits(); !slices.ContainsFunc(l, func(s string) bool { return strings.HasPrefix(s, "3 IKE messages were captured twice") }) {
+		t.Errorf("limits %q", l)
+	}
+}
+
+// Over IPv4 a copy with another Identification is another datagram, even
+// 9 µs later: a resend. IPv6 has no Identification: a byte-identical
+// copy within the window is a duplicate; on another capture interface it
+// is a sighting (the NAT case), neither.
+func TestCaptureDuplicatesIdentificationAndLink(t *testing.T) {
+	f := newFixture()
+	f.ini, f.res = netip.MustParseAddrPort("192.0.2.1:500"), netip.MustParseAddrPort("198.51.100.2:500")
+	toEstablished(t, f)
+	f.wait(5 * time.Second)
+	f.ipid = 1
+	f.send(exInformational, 2, true, false, f.rspi, sk(52))
+	f.wait(9 * time.Microsecond)
+	f.ipid = 2
+	f.send(exInformational, 2, true, false, f.rspi, sk(52))
+	if !slices.Equal(f.rec.codes, []string{"ikev2.retransmission"}) || f.tr.duplicates != 0 {
+		t.Errorf("IPv4, new Identification: anomalies %v, duplicates %d", f.rec.codes, f.tr.duplicates)
+	}
+
+	g := newFixture()
+	toEstablished(t, g)
+	g.wait(5 * time.Second)
+	g.send(exInformational, 2, true, false, g.rspi, sk(52))
+	g.wait(9 * time.Microsecond)
+	g.again()
+	if len(g.rec.codes) != 0 || g.tr.duplicates != 1 {
+		t.Errorf("IPv6: anomalies %v, duplicates %d", g.rec.codes, g.tr.duplicates)
+	}
+	// The same bytes on interface 1: seen past a router, not copied.
+	g.n++
+	g.wait(9 * time.Microsecond)
+	fr := capture.Frame{Number: g.n, Time: g.now, Interface: 1, LinkType: capture.LinkIPv6, Data: g.last, CapLen: len(g.last), OrigLen: len(g.last)}
+	_ = g.d.Fast(&fr, &g.decoded)
+	g.e.Observe(&fr, g.decoded, g.d)
+	if len(g.rec.codes) != 0 || g.tr.duplicates != 1 {
+		t.Errorf("another link: anomalies %v, duplicates %d", g.rec.codes, g.tr.duplicates)
 	}
 }
