@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/v6scope/v6scope/analyze"
+	dike "github.com/v6scope/v6scope/decode/ikev2"
 )
 
 // Kinds of exchange, as the tracker understood them (RFC 7296 §1.3, §1.4).
@@ -32,14 +33,16 @@ type exchange struct {
 	reqFrame  int
 	respFrame int
 	reqTime   time.Time
-	sends     int    // copies of the request sent (1 + retransmissions)
-	frags     uint64 // fragment numbers of the request seen (RFC 7383)
+	respTime  time.Time // of the response acted on
+	sends     int       // copies of the request sent (1 + retransmissions)
+	frags     uint64    // fragment numbers of the request seen (RFC 7383)
 	respFrags uint64
 	length    uint32
 	iface     int32 // where the last copy was seen
 	answered  bool
 	kind      xkind
 	inferred  bool
+	byHeader  bool     // without keys, kind read from the Encrypted payload's clear Next Payload
 	resolved  bool     // a CREATE_CHILD_SA whose kind is settled
 	pend      *pending // without keys: what is known of the Child SA it may create
 	// With keys: the proposal's SPI in request and response, and the SPI
@@ -61,6 +64,7 @@ type pending struct {
 	respFrame  int
 	reqTime    time.Time
 	deleteNext bool   // a delete-like INFORMATIONAL followed it
+	deleteHdr  bool   // that INFORMATIONAL's clear header named a Delete
 	resolved   bool   // its kind is settled
 	child      *child // the Child SA its ESP showed
 }
@@ -158,8 +162,9 @@ type sa struct {
 	authWait     *exchange
 	authAt       time.Time
 	authShort    bool // that response was too short to carry AUTH
+	authEAP      bool // that response's clear header named EAP first: a round of EAP
 	authRounds   int  // IKE_AUTH exchanges (more than 1: EAP, §2.16)
-	eap          bool // an EAP payload was read (keys only)
+	eap          bool // an EAP payload was read, or named first by a clear SK header
 	intermediate int  // IKE_INTERMEDIATE exchanges (RFC 9242 §3)
 	firstAt      time.Time
 }
@@ -391,8 +396,14 @@ func (t *Tracker) inferRekey(old *sa, x *pending, s *sa, m *msg) {
 		old.move(Rekeying, ReasonRekeyRequest, analyze.BasisInferred, x.reqFrame, x.reqTime, x.reqFrame, m.frame)
 	}
 	if old.lastInfo != nil && old.lastInfo.kind == kDelete && old.lastInfo.reqFrame > x.reqFrame {
+		// At the Delete's response, as with keys (RFC 7296 §1.4.1); at
+		// the request when no response was seen.
 		d := old.lastInfo
-		old.move(Deleted, ReasonDelete, analyze.BasisInferred, d.reqFrame, d.reqTime, d.reqFrame, d.respFrame, m.frame)
+		f, at := d.respFrame, d.respTime
+		if f == 0 {
+			f, at = d.reqFrame, d.reqTime
+		}
+		old.move(Deleted, ReasonDelete|d.via(), analyze.BasisInferred, f, at, d.reqFrame, d.respFrame, m.frame)
 	}
 }
 
@@ -706,7 +717,7 @@ func (t *Tracker) response(s *sa, m *msg) {
 			return
 		}
 	}
-	x.respFrame = m.frame
+	x.respFrame, x.respTime = m.frame, m.at
 	switch m.exchange {
 	case exIKESAInit:
 		t.initResponse(s, m, x)
@@ -792,6 +803,12 @@ func (t *Tracker) authRequest(s *sa, m *msg, x *exchange) {
 		}
 		s.move(AuthSent, ReasonAuthRequest, analyze.BasisObserved, m.frame, m.at, m.frame)
 	}
+	if first, ok := m.header(); ok && first == dike.PayloadEAP {
+		// An IKE_AUTH request that starts with EAP is a round of EAP
+		// (RFC 7296 §2.16): the clear header shows EAP is in use.
+		s.eap = true
+		t.headerSettled++
+	}
 	if m.decrypted && x.child == nil && !m.hasSA {
 		// A later round of IKE_AUTH (EAP, RFC 7296 §2.16): the Child SA
 		// the first round proposed is accepted by the last response.
@@ -840,28 +857,58 @@ func (t *Tracker) authResponse(s *sa, m *msg, x *exchange) {
 	// only in what follows: another IKE_AUTH request is another round of
 	// EAP (RFC 7296 §2.16), and in those rounds a short response (EAP
 	// Success) is no error. Anything else settles it (settleAuth).
+	//
+	// The Encrypted payload's clear Next Payload settles two cases at
+	// once (RFC 7296 §3.14). A response that starts with EAP is a round
+	// of EAP, never the last response. One that starts with AUTH is the
+	// last response of an EAP exchange, "HDR, SK {AUTH, SA, TSi, TSr}"
+	// (§2.16; the first response starts with IDr): AUTH is there, so
+	// both peers are authenticated, whatever follows it (§2.21.2: an
+	// error after AUTH refuses only the Child SA).
+	first, hdr := m.header()
 	s.authWait, s.authAt = x, m.at
-	s.authShort = m.hasSK && m.fragTotal == 0 && sizesOf(s.encr, s.integ).capacity(m.skLen) < shortAuthCapacity
-	if !s.authShort {
+	s.authEAP = hdr && first == dike.PayloadEAP
+	s.authShort = !(hdr && first == dike.PayloadAUTH) && m.hasSK && m.fragTotal == 0 && sizesOf(s.encr, s.integ).capacity(m.skLen) < shortAuthCapacity
+	if !s.authShort && !s.authEAP {
 		t.addSlot(s, s.addPending(x))
+	}
+	switch {
+	case s.authEAP:
+		s.eap = true
+		t.headerSettled++
+	case hdr && first == dike.PayloadAUTH:
+		t.headerSettled++
+		t.settle(s, 0, ViaHeader)
 	}
 }
 
-// settleAuth takes, without keys, the IKE_AUTH response awaiting it for
-// the last one, as the message or ESP packet in frame by (0: the end of
-// the capture) was no further IKE_AUTH round. A response too short to
-// hold IDr and AUTH is an error notification (RFC 7296 §2.21.2); any
-// other authenticated both peers (§1.2).
-func (t *Tracker) settleAuth(s *sa, by int) {
+// settleAuth settles, without keys, the IKE_AUTH response awaiting it,
+// as the message or ESP packet in frame by (0: the end of the capture)
+// was no further IKE_AUTH round.
+func (t *Tracker) settleAuth(s *sa, by int) { t.settle(s, by, 0) }
+
+// settle takes, without keys, the IKE_AUTH response awaiting it for the
+// last one: the message or ESP packet in frame by was no further
+// IKE_AUTH round, or by is 0 (the end of the capture, or the response's
+// clear header showed it last: via is then ViaHeader). A response too
+// short to hold IDr and AUTH is an error notification (RFC 7296
+// §2.21.2), or with EAP an EAP Failure; any other authenticated both
+// peers (§1.2). A response that the header showed to be an EAP round,
+// not short, at the end of the capture settles nothing: the capture
+// ended before the next round.
+func (t *Tracker) settle(s *sa, by int, via Reason) {
 	x := s.authWait
 	s.authWait = nil
 	if s.state != AuthSent || !x.valid || x.typ != exIKEAuth {
 		return
 	}
-	to, r := Established, ReasonAuthResponse
+	if s.authEAP && !s.authShort && by == 0 {
+		return
+	}
+	to, r := Established, ReasonAuthResponse|via
 	if s.authShort {
 		s.failNotify = "an error notification (inferred from size)"
-		to, r = Failed, ReasonShortResponse
+		to, r = Failed, ReasonShortResponse|via
 	}
 	if by > 0 {
 		s.move(to, r, analyze.BasisInferred, x.respFrame, s.authAt, x.reqFrame, x.respFrame, by)
@@ -993,6 +1040,7 @@ func (t *Tracker) infoRequest(s *sa, m *msg, x *exchange) {
 			t.fail(s, n, m, x)
 		}
 		s.lastKind = x.kind
+		t.tellKind(s, m.side, x)
 		return
 	}
 	x.inferred = true
@@ -1001,6 +1049,27 @@ func (t *Tracker) infoRequest(s *sa, m *msg, x *exchange) {
 		if n, ok := m.errorNotify(); ok && s.state.halfOpen() {
 			t.fail(s, n, m, x)
 		}
+		return
+	}
+	defer t.tellKind(s, m.side, x)
+	if first, ok := m.header(); ok {
+		// The Encrypted payload's Next Payload is in the clear (RFC 7296
+		// §3.14): 0, nothing inside, is a liveness check (§2.4: "an
+		// INFORMATIONAL request with no payloads"); a Delete first is a
+		// Delete (§1.4.1, §3.11); anything else (Notify, CP) another
+		// INFORMATIONAL (§1.4).
+		x.byHeader = true
+		t.headerSettled++
+		switch first {
+		case dike.PayloadNone:
+			x.kind = kDPD
+		case dike.PayloadDelete:
+			x.kind = kDelete
+			t.markDeleteAfterCCSA(s, x)
+		default:
+			x.kind = kInfo
+		}
+		s.lastKind = x.kind
 		return
 	}
 	idle := time.Duration(1<<63 - 1)
@@ -1019,13 +1088,21 @@ func (t *Tracker) infoRequest(s *sa, m *msg, x *exchange) {
 	s.lastKind = x.kind
 }
 
+// tellKind tells the test hook, if any, the kind an INFORMATIONAL request
+// was given.
+func (t *Tracker) tellKind(s *sa, side int, x *exchange) {
+	if t.kindHook != nil {
+		t.kindHook(s, side, x)
+	}
+}
+
 // markDeleteAfterCCSA notes, without keys, that a delete-like
 // INFORMATIONAL followed a CREATE_CHILD_SA: a rekey, of a Child SA or of
 // the IKE SA, deletes the old SA next (RFC 7296 §1.3.2, §1.3.3).
 func (t *Tracker) markDeleteAfterCCSA(s *sa, x *exchange) {
 	for _, c := range s.pend {
 		if c != nil && c.typ == exCreateChildSA && !c.deleteNext && c.reqFrame < x.reqFrame && x.reqTime.Sub(c.reqTime) < 5*time.Second {
-			c.deleteNext = true
+			c.deleteNext, c.deleteHdr = true, x.byHeader
 		}
 	}
 }
@@ -1045,7 +1122,7 @@ func (t *Tracker) infoResponse(s *sa, m *msg, x *exchange) {
 	for _, d := range x.deleted {
 		switch d.proto {
 		case protoIKE:
-			t.deleteSA(s, analyze.BasisObserved, x.reqFrame, m.frame, m.at)
+			t.deleteSA(s, analyze.BasisObserved, 0, x.reqFrame, m.frame, m.at)
 		case protoESP, protoAH:
 			if d.size != 4 {
 				continue
@@ -1062,16 +1139,27 @@ func (t *Tracker) infoResponse(s *sa, m *msg, x *exchange) {
 }
 
 // deleteSA deletes s and closes its Child SAs (RFC 7296 §1.4.1).
-func (t *Tracker) deleteSA(s *sa, b analyze.Basis, req, frame int, at time.Time) {
+// via is ViaHeader when, without keys, the Delete was seen in the clear
+// header of its Encrypted payload.
+func (t *Tracker) deleteSA(s *sa, b analyze.Basis, via Reason, req, frame int, at time.Time) {
 	if s.state == Deleted || s.state == Failed {
 		return
 	}
-	s.move(Deleted, ReasonDelete, b, frame, at, req, frame)
+	s.move(Deleted, ReasonDelete|via, b, frame, at, req, frame)
 	for _, c := range s.children {
 		if c.owner == s && (c.state == Installed || c.state == Creating) {
-			c.move(ChildDeleted, ReasonParentDeleted, b, frame, at, req, frame)
+			c.move(ChildDeleted, ReasonParentDeleted|via, b, frame, at, req, frame)
 		}
 	}
+}
+
+// via returns ViaHeader when x's kind was read from the clear header of
+// its Encrypted payload, else 0.
+func (x *exchange) via() Reason {
+	if x != nil && x.byHeader {
+		return ViaHeader
+	}
+	return 0
 }
 
 // conclude draws, at the end of the capture, what the last packets imply.
@@ -1108,14 +1196,14 @@ func (t *Tracker) conclude(s *sa) {
 	// was deleted.
 	if (s.state == Established || s.state == Rekeying) && s.lastInfo != nil && s.lastInfo.inferred && s.lastInfo.kind == kDelete && s.lastKind == kDelete {
 		x := s.lastInfo
-		f := x.respFrame
+		f, at := x.respFrame, x.respTime
 		if f == 0 {
-			f = x.reqFrame
+			f, at = x.reqFrame, x.reqTime
 		}
-		t.deleteSA(s, analyze.BasisInferred, x.reqFrame, f, x.reqTime)
+		t.deleteSA(s, analyze.BasisInferred, x.via(), x.reqFrame, f, at)
 	}
 	if s.pendingDel != nil && s.state != Deleted {
-		t.deleteSA(s, analyze.BasisInferred, s.pendingDel.reqFrame, s.pendingDel.reqFrame, s.pendingDel.reqTime)
+		t.deleteSA(s, analyze.BasisInferred, 0, s.pendingDel.reqFrame, s.pendingDel.reqFrame, s.pendingDel.reqTime)
 	}
 	if s.state.halfOpen() {
 		what := "IKE_SA_INIT never completed"
@@ -1153,7 +1241,11 @@ func (t *Tracker) settleChild(s *sa, x *pending, c *child) {
 	if c != nil {
 		c.rekeyOf = old.id
 	}
-	old.move(Rekeyed, ReasonChildRekey, analyze.BasisInferred, x.respFrame, x.reqTime, x.reqFrame, x.respFrame)
+	via := Reason(0)
+	if x.deleteHdr {
+		via = ViaHeader
+	}
+	old.move(Rekeyed, ReasonChildRekey|via, analyze.BasisInferred, x.respFrame, x.reqTime, x.reqFrame, x.respFrame)
 }
 
 // newChild adds a Child SA to s.

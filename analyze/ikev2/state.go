@@ -1,5 +1,7 @@
 package ikev2
 
+import "strconv"
+
 // SAState is the state of an IKE SA as a passive observer sees it
 // (RFC 7296 §1.2, §1.3.2, §1.4.1, §2.6).
 type SAState uint8
@@ -124,7 +126,34 @@ var reasonText = [...]string{"",
 	"first seen at an IKE_AUTH or IKE_INTERMEDIATE exchange (the capture began after IKE_SA_INIT): keys exist but nobody is authenticated yet (RFC 7296 §1.2; RFC 9242 §3)",
 }
 
-func (r Reason) String() string { return reasonCodes[r] }
+// ViaHeader marks a reason whose keyless inference rests on the clear
+// header of an Encrypted payload: its Next Payload names the first
+// payload inside (RFC 7296 §3.14; RFC 7383 §2.5 for fragment 1), which
+// shows what kind of message it is but none of that payload's contents.
+// The code stays the base reason's (scripts match on it); the
+// explanation says what the header showed.
+const ViaHeader Reason = 0x80
+
+const viaHeaderText = "; without keys, the Encrypted payload's Next Payload, sent in the clear, named the first payload inside (RFC 7296 §3.14)"
+
+// Base returns r without ViaHeader.
+func (r Reason) Base() Reason { return r &^ ViaHeader }
+
+func (r Reason) String() string {
+	if b := r.Base(); int(b) < len(reasonCodes) {
+		return reasonCodes[b]
+	}
+	return "reason_" + strconv.Itoa(int(r))
+}
 
 // Explain says in a sentence what the reason means.
-func (r Reason) Explain() string { return reasonText[r] }
+func (r Reason) Explain() string {
+	b := r.Base()
+	if int(b) >= len(reasonText) {
+		return ""
+	}
+	if r&ViaHeader != 0 {
+		return reasonText[b] + viaHeaderText
+	}
+	return reasonText[b]
+}

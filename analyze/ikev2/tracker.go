@@ -103,6 +103,13 @@ type Tracker struct {
 	// What the capture could not show (Limits).
 	ikev1, noKeys, decrypted, integrityFailed, orphanESP, childrenDropped int
 	inferredSAs, lateMsgs, duplicates                                     int
+	// Encrypted messages without keys whose clear Next Payload settled
+	// what they were.
+	headerSettled int
+
+	// kindHook, when set (tests), is told the kind each INFORMATIONAL
+	// request was given.
+	kindHook func(s *sa, side int, x *exchange)
 }
 
 // sighting is one IKE message as captured: a hash of its bytes, where,
@@ -374,18 +381,24 @@ type msg struct {
 	decrypted  bool
 	hasSK      bool
 	skLen      int
-	fragNum    uint16
-	fragTotal  uint16
-	notifies   []notify
-	hasSA      bool
-	sa         proposal
-	hasKE      bool
-	keGroup    uint16
-	hasAuth    bool
-	hasEAP     bool
-	hasTS      bool
-	deletes    []deletion
-	inner      int // payloads found inside the Encrypted payload
+	// The Encrypted payload's Next Payload, in the clear: the type of
+	// the first payload inside (RFC 7296 §3.14), known on an SK payload
+	// and on fragment 1 of an SKF one (RFC 7383 §2.5: the other
+	// fragments carry 0).
+	skNext      uint8
+	skNextKnown bool
+	fragNum     uint16
+	fragTotal   uint16
+	notifies    []notify
+	hasSA       bool
+	sa          proposal
+	hasKE       bool
+	keGroup     uint16
+	hasAuth     bool
+	hasEAP      bool
+	hasTS       bool
+	deletes     []deletion
+	inner       int // payloads found inside the Encrypted payload
 }
 
 type deletion struct {
@@ -421,11 +434,13 @@ func (t *Tracker) read(p *analyze.Packet, src, dst netip.AddrPort, encap bool) b
 		switch pl.Type {
 		case dike.PayloadSK:
 			m.hasSK, m.skLen = true, len(pl.Data)
+			m.skNext, m.skNextKnown = pl.Next, len(pl.Data) >= skHeaderLen
 		case dike.PayloadSKF:
 			m.hasSK, m.skLen = true, len(pl.Data)
 			if len(body) >= 4 {
 				m.fragNum = binary.BigEndian.Uint16(body[0:])
 				m.fragTotal = binary.BigEndian.Uint16(body[2:])
+				m.skNext, m.skNextKnown = pl.Next, m.fragNum == 1
 			}
 		case dike.PayloadNotify:
 			if n, ok := parseNotify(body); ok && len(m.notifies) < 16 {
@@ -452,6 +467,21 @@ func (t *Tracker) read(p *analyze.Packet, src, dst netip.AddrPort, encap bool) b
 		}
 	}
 	return true
+}
+
+// skHeaderLen is the Encrypted payload's generic header, in the clear
+// (RFC 7296 §3.14): Next Payload, the critical bit, Payload Length.
+const skHeaderLen = 4
+
+// header returns, for a message the tracker could not decrypt, the type
+// of the first payload inside its Encrypted payload, from the clear
+// header; false when that is not shown (no Encrypted payload, or an
+// Encrypted Fragment other than the first).
+func (m *msg) header() (uint8, bool) {
+	if m.decrypted || !m.hasSK || !m.skNextKnown {
+		return 0, false
+	}
+	return m.skNext, true
 }
 
 // notify returns the first notification of type typ.
@@ -523,7 +553,10 @@ func (t *Tracker) Tables() []analyze.TableStat {
 func (t *Tracker) Limits() []string {
 	var l []string
 	if t.noKeys > 0 {
-		l = append(l, strconv.Itoa(t.noKeys)+" encrypted IKE messages could not be read (no keys: give --ikev2-keys): CREATE_CHILD_SA and INFORMATIONAL kinds, Child SA SPIs and rekeys are inferred from sizes, timing, new ESP SPIs and new IKE SPIs (transitions say basis=inferred)")
+		l = append(l, strconv.Itoa(t.noKeys)+" encrypted IKE messages could not be read (no keys: give --ikev2-keys): CREATE_CHILD_SA kinds, which SA a Delete names, Child SA SPIs and rekeys are inferred from sizes, timing, new ESP SPIs and new IKE SPIs (transitions say basis=inferred)")
+		if t.headerSettled > 0 {
+			l = append(l, strconv.Itoa(t.headerSettled)+" of them were told apart by their Encrypted payload's clear Next Payload, the type of the first payload inside (RFC 7296 §3.14): an empty INFORMATIONAL (DPD), a Delete, another INFORMATIONAL, an EAP round or the final AUTH of IKE_AUTH; what those payloads say stays unread")
+		}
 	}
 	if t.integrityFailed > 0 {
 		l = append(l, strconv.Itoa(t.integrityFailed)+" encrypted IKE messages failed their integrity check with the keys given: wrong keys, or damaged messages")

@@ -3,8 +3,10 @@ package ikev2
 import (
 	"encoding/binary"
 	"encoding/hex"
+	"maps"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,15 +21,25 @@ import (
 // recorder keeps transitions as "FROM→TO reason basis" and anomaly codes.
 type recorder struct {
 	trs      []string
-	frames   []int // the frame of each transition in trs
-	last     []int // the frames of the transitions take returned last
+	rs       []analyze.Reason // the reason of each transition in trs
+	frames   []int            // the frame of each transition in trs
+	last     []int            // the frames of the transitions take returned last
+	lastRs   []analyze.Reason // their reasons
 	codes    []string
 	sessions map[string]analyze.Session
 }
 
 func (r *recorder) Transition(t *analyze.Transition) {
 	r.trs = append(r.trs, t.Kind+" "+t.From+"→"+t.To+" "+t.Reason.String()+" "+t.Basis.String())
+	r.rs = append(r.rs, t.Reason)
 	r.frames = append(r.frames, t.Frame)
+}
+
+// viaHeader reports whether r rests on an Encrypted payload's clear
+// header.
+func viaHeader(r analyze.Reason) bool {
+	x, ok := r.(Reason)
+	return ok && x&ViaHeader != 0
 }
 func (r *recorder) Anomaly(a *analyze.Anomaly) { r.codes = append(r.codes, a.Code) }
 func (r *recorder) Session(s *analyze.Session) {
@@ -40,8 +52,9 @@ func (r *recorder) take() []string {
 	r.trs = nil
 	if len(t) > 0 {
 		r.last = r.frames
+		r.lastRs = r.rs
 	}
-	r.frames = nil
+	r.frames, r.rs = nil, nil
 	return t
 }
 
@@ -104,8 +117,29 @@ const (
 )
 
 // sk is an Encrypted payload of n bytes of "ciphertext" (IV, data, ICV),
-// which without keys nobody can read.
+// which without keys nobody can read; its clear Next Payload is 0, as
+// for an empty message (a DPD).
 func sk(n int) payload { return payload{typ: PayloadSKT, body: make([]byte, n)} }
+
+// skFirst is an Encrypted payload of n unreadable bytes whose clear Next
+// Payload names first as the first payload inside (RFC 7296 §3.14).
+func skFirst(n int, first uint8) payload {
+	return payload{typ: PayloadSKT, body: make([]byte, n), first: first}
+}
+
+// del is an encrypted INFORMATIONAL Delete as strongSwan sends it
+// without keys: 52 bytes, a Delete first (RFC 7296 §1.4.1).
+func del() payload { return skFirst(52, payloadDelete) }
+
+// skf is fragment num of total of an Encrypted Fragment payload (RFC 7383
+// §2.5) with n unreadable bytes; first is its Next Payload (0 on all but
+// fragment 1).
+func skf(num, total uint16, n int, first uint8) payload {
+	b := make([]byte, 4+n)
+	binary.BigEndian.PutUint16(b[0:], num)
+	binary.BigEndian.PutUint16(b[2:], total)
+	return payload{typ: payloadSKF, body: b, first: first}
+}
 
 // send feeds one IKE message. fromInit: sent by the original initiator;
 // resp: the R flag.
@@ -381,13 +415,16 @@ func TestChildInstalledToRekeyed(t *testing.T) {
 	f := newFixture()
 	toChildInstalled(t, f)
 	f.wait(time.Second)
-	f.send(exCreateChildSA, 2, true, false, f.rspi, sk(200))
-	f.send(exCreateChildSA, 2, false, true, f.rspi, sk(200))
-	f.send(exInformational, 3, true, false, f.rspi, sk(52))
-	f.send(exInformational, 3, false, true, f.rspi, sk(52))
+	f.send(exCreateChildSA, 2, true, false, f.rspi, skFirst(200, PayloadNotifyT))
+	f.send(exCreateChildSA, 2, false, true, f.rspi, skFirst(200, PayloadSAT))
+	f.send(exInformational, 3, true, false, f.rspi, del())
+	f.send(exInformational, 3, false, true, f.rspi, del())
 	expect(t, f.rec.take())
 	f.esp(true, 0xaaaa0002)
 	expect(t, f.rec.take(), "child_sa →INSTALLED esp_seen inferred", "child_sa INSTALLED→REKEYED child_rekey inferred")
+	if !viaHeader(f.rec.lastRs[1]) {
+		t.Errorf("the child rekey's explanation does not cite the clear header: %q", f.rec.lastRs[1].Explain())
+	}
 }
 
 // An empty-looking INFORMATIONAL after an idle spell is a DPD; at the end
@@ -405,16 +442,22 @@ func TestDPDKeepsEstablished(t *testing.T) {
 	}
 }
 
-// One sent while traffic flows is a Delete: the SA ends DELETED with its
-// Child SAs.
+// A Delete as the last exchange: the SA ends DELETED with its Child SAs.
+// The clear header shows a Delete, not which SA it names: inferred, with
+// the header cited.
 func TestEstablishedToDeletedInferred(t *testing.T) {
 	f := newFixture()
 	toChildInstalled(t, f)
 	f.wait(100 * time.Millisecond)
-	f.send(exInformational, 2, true, false, f.rspi, sk(52))
+	f.send(exInformational, 2, true, false, f.rspi, del())
 	f.send(exInformational, 2, false, true, f.rspi, sk(52))
 	f.e.Finish()
 	expect(t, f.rec.take(), "ike_sa ESTABLISHED→DELETED delete inferred", "child_sa INSTALLED→DELETED parent_deleted inferred")
+	for _, r := range f.rec.lastRs {
+		if !viaHeader(r) || !strings.Contains(r.Explain(), "Next Payload, sent in the clear") {
+			t.Errorf("%s: explanation %q", r, r.Explain())
+		}
+	}
 }
 
 // A CREATE_CHILD_SA, a Delete, then a new IKE SA whose first message has
@@ -423,9 +466,9 @@ func TestEstablishedToRekeyingToDeleted(t *testing.T) {
 	f := newFixture()
 	toEstablished(t, f)
 	f.wait(time.Second)
-	f.send(exCreateChildSA, 2, true, false, f.rspi, sk(150))
-	f.send(exCreateChildSA, 2, false, true, f.rspi, sk(150))
-	f.send(exInformational, 3, true, false, f.rspi, sk(52))
+	f.send(exCreateChildSA, 2, true, false, f.rspi, skFirst(150, PayloadSAT))
+	f.send(exCreateChildSA, 2, false, true, f.rspi, skFirst(150, PayloadSAT))
+	f.send(exInformational, 3, true, false, f.rspi, del())
 	f.send(exInformational, 3, false, true, f.rspi, sk(52))
 	expect(t, f.rec.take())
 	old := f.ispi
@@ -487,7 +530,11 @@ const (
 	payloadTSi  = 44
 	payloadTSr  = 45
 	payloadEAP  = 48
+	payloadDel  = 42
+	payloadSKF  = 53
 )
+
+const payloadDelete = payloadDel
 
 func plain(typ uint8, n int) payload { return payload{typ: typ, body: make([]byte, n)} }
 
@@ -916,5 +963,191 @@ func TestCaptureDuplicatesIdentificationAndLink(t *testing.T) {
 	g.e.Observe(&fr, g.decoded, g.d)
 	if len(g.rec.codes) != 0 || g.tr.duplicates != 1 {
 		t.Errorf("another link: anomalies %v, duplicates %d", g.rec.codes, g.tr.duplicates)
+	}
+}
+
+// The clear header of the Encrypted payload (RFC 7296 §3.14) settles an
+// INFORMATIONAL request's kind whatever the timing: an empty one sent
+// while traffic flows is a DPD (timing alone took it for a Delete), a
+// Delete after an idle spell is a Delete (timing alone took it for a
+// DPD), a Notify first is another INFORMATIONAL.
+func TestInformationalKindByHeader(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		idle  time.Duration
+		sk    payload
+		kind  xkind
+		final string
+	}{
+		{"empty while traffic flows", 100 * time.Millisecond, sk(52), kDPD, "ESTABLISHED"},
+		{"Delete after idle", 5 * time.Second, del(), kDelete, "DELETED"},
+		{"Notify first", 100 * time.Millisecond, skFirst(52, PayloadNotifyT), kInfo, "ESTABLISHED"},
+		{"CP first, big", 100 * time.Millisecond, skFirst(200, 47), kInfo, "ESTABLISHED"},
+		{"several Deletes, big", 100 * time.Millisecond, skFirst(200, payloadDelete), kDelete, "DELETED"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture()
+			toChildInstalled(t, f)
+			f.wait(c.idle)
+			f.send(exInformational, 2, true, false, f.rspi, c.sk)
+			f.send(exInformational, 2, false, true, f.rspi, sk(52))
+			x := f.sa().side[0].find(2)
+			if x == nil || x.kind != c.kind || !x.byHeader {
+				t.Fatalf("exchange %+v, want kind %s by header", x, xkindNames[c.kind])
+			}
+			if s := f.session(saID(f.ispi)); s.State != c.final {
+				t.Errorf("final state %s, want %s", s.State, c.final)
+			}
+			if f.tr.headerSettled != 1 {
+				t.Errorf("headerSettled %d, want 1", f.tr.headerSettled)
+			}
+		})
+	}
+}
+
+// Only fragment 1 of an Encrypted Fragment payload carries the first
+// payload's type (RFC 7383 §2.5: the others carry 0). Fragment 1 with 0
+// is an empty message; a fragment 2 seen first says nothing, and timing
+// decides as before (traffic flows: a Delete).
+func TestInformationalFragmentHeader(t *testing.T) {
+	f := newFixture()
+	toChildInstalled(t, f)
+	f.wait(100 * time.Millisecond)
+	f.send(exInformational, 2, true, false, f.rspi, skf(1, 2, 40, payloadDelete))
+	f.send(exInformational, 2, true, false, f.rspi, skf(2, 2, 40, 0))
+	if x := f.sa().side[0].find(2); x.kind != kDelete || !x.byHeader {
+		t.Errorf("fragment 1 naming a Delete: kind %s byHeader %v", xkindNames[x.kind], x.byHeader)
+	}
+	f.send(exInformational, 3, true, false, f.rspi, skf(2, 2, 40, 0))
+	if x := f.sa().side[0].find(3); x.kind != kDelete || x.byHeader {
+		t.Errorf("fragment 2 alone: kind %s byHeader %v, want delete by timing", xkindNames[x.kind], x.byHeader)
+	}
+	if len(f.rec.codes) != 0 {
+		t.Errorf("anomalies %v", f.rec.codes)
+	}
+}
+
+// EAP without keys, read from the clear headers (RFC 7296 §2.16): the
+// rounds that start with EAP make the SA an EAP one; the response that
+// starts with AUTH is the last, and establishes the SA at once, before
+// any ESP, its explanation citing the header.
+func TestEAPByHeaderWithoutKeys(t *testing.T) {
+	f := newFixture()
+	toAuthSent(t, f)
+	f.send(exIKEAuth, 1, false, true, f.rspi, skFirst(600, payloadIDr))
+	f.send(exIKEAuth, 2, true, false, f.rspi, skFirst(80, payloadEAP))
+	f.send(exIKEAuth, 2, false, true, f.rspi, skFirst(48, payloadEAP)) // EAP Success
+	f.send(exIKEAuth, 3, true, false, f.rspi, skFirst(80, payloadAUTH))
+	expect(t, f.rec.take())
+	f.send(exIKEAuth, 3, false, true, f.rspi, skFirst(300, payloadAUTH))
+	expect(t, f.rec.take(), "ike_sa AUTH_SENT→ESTABLISHED auth_response inferred")
+	if f.rec.last[0] != f.n || !viaHeader(f.rec.lastRs[0]) {
+		t.Errorf("established at frame %d (want %d), reason %q", f.rec.last[0], f.n, f.rec.lastRs[0].Explain())
+	}
+	f.esp(true, 0xaaaa0001)
+	expect(t, f.rec.take(), "child_sa →INSTALLED esp_seen inferred")
+	if s := f.session(saID(f.ispi)); attrOf(s, "eap") != true || attrOf(s, "auth_rounds") != 3 {
+		t.Errorf("attrs %v", s.Attrs)
+	}
+}
+
+// A capture that ends right after an EAP round's response (an EAP
+// Request, not short): the header shows it is no last response, so the
+// SA is not taken for established; it stays AUTH_SENT, half-open.
+func TestEAPRoundAtEndByHeader(t *testing.T) {
+	f := newFixture()
+	toAuthSent(t, f)
+	f.send(exIKEAuth, 1, false, true, f.rspi, skFirst(600, payloadIDr))
+	f.send(exIKEAuth, 2, true, false, f.rspi, skFirst(80, payloadEAP))
+	f.send(exIKEAuth, 2, false, true, f.rspi, skFirst(120, payloadEAP))
+	f.e.Finish()
+	expect(t, f.rec.take())
+	if !slices.Equal(f.rec.codes, []string{"ikev2.half_open"}) {
+		t.Errorf("anomalies %v", f.rec.codes)
+	}
+}
+
+// deleteP is a Delete payload (RFC 7296 §3.11) naming spis of protocol
+// proto (none for the IKE SA).
+func deleteP(proto uint8, spis ...uint32) payload {
+	b := []byte{proto, 0, 0, byte(len(spis))}
+	if len(spis) > 0 {
+		b[1] = 4
+	}
+	for _, v := range spis {
+		b = binary.BigEndian.AppendUint32(b, v)
+	}
+	return payload{typ: payloadDelete, body: b}
+}
+
+// agreement runs one EAP IKE_AUTH and four INFORMATIONAL exchanges
+// (empty, a Child SA's Delete, a Notify, the IKE SA's Delete) built with
+// skIn: readable with keyed's keys, or, without them, only their clear
+// headers. It returns the INFORMATIONAL kinds by Message ID, the IKE
+// SA's transitions as "TO@frame", and its record.
+func agreement(t *testing.T, withKeys bool) (map[uint32]string, []string, analyze.Session) {
+	f := newFixture()
+	kinds := map[uint32]string{}
+	f.tr.kindHook = func(s *sa, side int, x *exchange) {
+		if !withKeys && !x.byHeader {
+			t.Errorf("Message ID %d: kind not from the header", x.mid)
+		}
+		kinds[x.mid] = xkindNames[x.kind]
+	}
+	var trs []string
+	note := func() {
+		for i, tr := range f.rec.take() {
+			if strings.HasPrefix(tr, "ike_sa ") {
+				to := strings.Fields(tr)[1]
+				trs = append(trs, to[strings.Index(to, "→")+len("→"):]+"@"+strconv.Itoa(f.rec.last[i]))
+			}
+		}
+	}
+	toInitDone(t, f)
+	if withKeys {
+		f.keyed(t)
+	}
+	f.send(exIKEAuth, 1, true, false, f.rspi, skIn(plain(payloadIDi, 8), childSAP(protoESP, 0xc0000001), plain(payloadTSi, 24), plain(payloadTSr, 24)))
+	f.send(exIKEAuth, 1, false, true, f.rspi, skIn(plain(payloadIDr, 8), plain(payloadAUTH, 40), plain(payloadEAP, 10)))
+	f.send(exIKEAuth, 2, true, false, f.rspi, skIn(plain(payloadEAP, 30)))
+	f.send(exIKEAuth, 2, false, true, f.rspi, skIn(plain(payloadEAP, 4)))
+	f.send(exIKEAuth, 3, true, false, f.rspi, skIn(plain(payloadAUTH, 40)))
+	f.send(exIKEAuth, 3, false, true, f.rspi, skIn(plain(payloadAUTH, 40), childSAP(protoESP, 0xd0000001), plain(payloadTSi, 24), plain(payloadTSr, 24)))
+	note()
+	f.wait(time.Second)
+	f.send(exInformational, 4, true, false, f.rspi, skIn())
+	f.send(exInformational, 4, false, true, f.rspi, skIn())
+	f.send(exInformational, 5, true, false, f.rspi, skIn(deleteP(protoESP, 0xd0000001)))
+	f.send(exInformational, 5, false, true, f.rspi, skIn(deleteP(protoESP, 0xc0000001)))
+	f.send(exInformational, 6, true, false, f.rspi, skIn(notifyP(16403, nil)))
+	f.send(exInformational, 6, false, true, f.rspi, skIn())
+	f.send(exInformational, 7, true, false, f.rspi, skIn(deleteP(protoIKE)))
+	f.send(exInformational, 7, false, true, f.rspi, skIn())
+	s := f.session(saID(f.ispi))
+	note()
+	return kinds, trs, s
+}
+
+// Keyless, the clear headers give the same INFORMATIONAL kinds as the
+// decrypted payloads, the SA is established at the same response and
+// ends in the same state, and EAP is seen either way.
+func TestHeaderAgreesWithKeys(t *testing.T) {
+	kk, ktr, ks := agreement(t, true)
+	nk, ntr, ns := agreement(t, false)
+	want := map[uint32]string{4: "dpd", 5: "delete", 6: "informational", 7: "delete"}
+	if !maps.Equal(kk, want) {
+		t.Errorf("with keys: kinds %v, want %v", kk, want)
+	}
+	if !maps.Equal(nk, kk) {
+		t.Errorf("without keys: kinds %v, with keys %v", nk, kk)
+	}
+	// IKE_AUTH request (frame 3), the last response (8), the IKE SA's
+	// Delete answered (16).
+	wantTr := []string{"AUTH_SENT@3", "ESTABLISHED@8", "DELETED@16"}
+	if !slices.Equal(ktr, wantTr) || !slices.Equal(ntr, ktr) || ks.State != ns.State {
+		t.Errorf("transitions with keys %v (%s), without %v (%s); want %v", ktr, ks.State, ntr, ns.State, wantTr)
+	}
+	if attrOf(ks, "eap") != true || attrOf(ns, "eap") != true {
+		t.Errorf("eap with keys %v, without %v", attrOf(ks, "eap"), attrOf(ns, "eap"))
 	}
 }
