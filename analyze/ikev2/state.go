@@ -134,7 +134,7 @@ var reasonText = [...]string{"",
 // explanation says what the header showed.
 const ViaHeader Reason = 0x80
 
-const viaHeaderText = "; without keys, the Encrypted payload's Next Payload, sent in the clear, named the first payload inside (RFC 7296 §3.14)"
+const viaHeaderText = "; without keys, settled by an Encrypted payload's Next Payload, which is sent in the clear and names the first payload inside (RFC 7296 §3.14)"
 
 // Base returns r without ViaHeader.
 func (r Reason) Base() Reason { return r &^ ViaHeader }

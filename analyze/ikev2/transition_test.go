@@ -454,7 +454,7 @@ func TestEstablishedToDeletedInferred(t *testing.T) {
 	f.e.Finish()
 	expect(t, f.rec.take(), "ike_sa ESTABLISHED→DELETED delete inferred", "child_sa INSTALLED→DELETED parent_deleted inferred")
 	for _, r := range f.rec.lastRs {
-		if !viaHeader(r) || !strings.Contains(r.Explain(), "Next Payload, sent in the clear") {
+		if !viaHeader(r) || !strings.Contains(r.Explain(), "Next Payload, which is sent in the clear") {
 			t.Errorf("%s: explanation %q", r, r.Explain())
 		}
 	}
