@@ -6,7 +6,8 @@
 // Per IKE SA, keyed by the initiator's SPI (RFC 7296 §2.6: the SPIs name
 // the SA; SPIi is the half known from the first message on), requests and
 // responses are paired by Message ID and the I and R flags (§2.2),
-// retransmissions are told from new requests (§2.1), IKE_SA_INIT retries
+// retransmissions are told from new requests (§2.1) and from frames the
+// capture recorded twice, IKE_SA_INIT retries
 // after COOKIE or INVALID_KE_PAYLOAD are followed (§2.6, §1.2), NAT
 // detection is evaluated by recomputing the NAT_DETECTION_*_IP hashes
 // (§2.23), IKE_INTERMEDIATE exchanges are counted (RFC 9242 §3), the last
@@ -17,8 +18,9 @@
 //
 // With the IKE SA's keys (decode.Decoder.SetIKEv2Keys) the tracker reads
 // the encrypted payloads and its beliefs rest on what the messages say.
-// Without them it infers from what stays visible — sizes, timing, which
-// SPIs appear next, ESP traffic — and labels every such transition with
-// analyze.BasisInferred. docs/analyze.md lists the states, the inferences
+// Without them it infers from what stays visible — the Encrypted
+// payload's Next Payload, sent in the clear, which names the first
+// payload inside (§3.14), sizes, timing, which SPIs appear next, ESP
+// traffic — and labels every such transition with analyze.BasisInferred. docs/analyze.md lists the states, the inferences
 // and their limits, and the anomaly codes.
 package ikev2
