@@ -144,7 +144,7 @@ type counters struct{ packets, bytes, failed, retries atomic.Int64 }
 // damaged capture (frames.Err).
 func Play(ctx context.Context, frames *Frames, out Output, o Options) (Report, error) {
 	m := &meter{}
-	m.r.Target, m.r.Pacing = out.Name(), o.Pacing.String()
+	m.r.Target, m.r.Pacing, m.r.File = out.Name(), o.Pacing.String(), !out.Paced()
 	m.r.Selected, m.r.Unmatched = frames.Selected, frames.Unmatched
 	if err := o.Pacing.Validate(); err != nil {
 		return m.r, err

@@ -76,6 +76,9 @@ func (h *gapHist) quantile(q float64) time.Duration {
 // a rate error of 0 whatever its length.
 type Report struct {
 	Target string `json:"target"` // "file OUT.pcapng", "interface v6s0"
+	// File is set when frames were written to a file: their times are the
+	// schedule itself, so the rates are the schedule's, not measured.
+	File   bool   `json:"file,omitempty"`
 	Pacing string `json:"pacing"` // "1000 pps", "original timing", …
 
 	Packets  int64         `json:"packets"`
@@ -170,11 +173,23 @@ func (r *Report) WriteText(w io.Writer) error {
 	if secs > 0 {
 		bps = float64(r.Bytes) / secs
 	}
-	_, err := fmt.Fprintf(w, "Actual: %d packets (%d bytes) sent in %.6f seconds\n", r.Packets, r.Bytes, secs)
+	var err error
+	switch {
+	case !r.File:
+		_, err = fmt.Fprintf(w, "Actual: %d packets (%d bytes) sent in %.6f seconds\n", r.Packets, r.Bytes, secs)
+	case secs == 0:
+		_, err = fmt.Fprintf(w, "Actual: %d packets (%d bytes) written, all stamped with the start time\n", r.Packets, r.Bytes)
+	default:
+		_, err = fmt.Fprintf(w, "Actual: %d packets (%d bytes) written, stamped over %.6f seconds\n", r.Packets, r.Bytes, secs)
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Rated: %.1f Bps, %.3f Mbps, %.2f pps\n", bps, r.Mbps, r.PPS)
+	if r.File && secs == 0 {
+		fmt.Fprintf(w, "Rated: none (top speed leaves no time between the frames written)\n")
+	} else {
+		fmt.Fprintf(w, "Rated: %.1f Bps, %.3f Mbps, %.2f pps\n", bps, r.Mbps, r.PPS)
+	}
 	if r.TargetPPS > 0 {
 		fmt.Fprintf(w, "Target: %.3f Mbps, %.2f pps (%s); rate error %+.3f%%\n", r.TargetMbps, r.TargetPPS, r.Pacing, r.RateError)
 	} else {
