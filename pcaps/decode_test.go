@@ -88,6 +88,14 @@ func TestCountsMatchV6scope(t *testing.T) {
 				t.Fatal(err)
 			}
 			d := decode.New()
+			// Name the interfaces as `v6scope read` does, for
+			// frame.interface_name.
+			d.InterfaceName = func(i int) string {
+				if ifs := r.Interfaces(); i < len(ifs) {
+					return ifs[i].Name
+				}
+				return ""
+			}
 			var (
 				fr capture.Frame
 				p  decode.Packet

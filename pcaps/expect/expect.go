@@ -209,6 +209,10 @@ type Host struct {
 	// Routes are the node's IPv6 routes via the interface, as `ip -6
 	// route` shows them.
 	Routes []string `json:"routes,omitempty"`
+	// Counters are kernel ICMPv6 statistics of the node's namespace at
+	// the end of the run (/proc/net/snmp6, RFC 4293 names such as
+	// "Icmp6OutNeighborSolicits"): the ones a scenario reads, not all.
+	Counters map[string]int `json:"counters,omitempty"`
 }
 
 // Address is one IPv6 address of a node.

@@ -19,6 +19,7 @@
 //	NODE.neigh.json     ip -j -6 neigh show dev IFACE
 //	NODE.route.json     ip -j -6 route show dev IFACE
 //	NODE.mtu6           sysctl -n net.ipv6.conf.IFACE.mtu
+//	NODE.snmp6          /proc/net/snmp6 in the node's namespace (dad-loopback)
 //	nud                 lines "NODE TARGET STATE SOURCE", in time order
 //	teredo              lines "NODE TEREDO-ADDRESS NAT LOCAL-IPV4 LOCAL-PORT STATE"
 //	parts               -scenario mixed only: lines "NAME PCAP EXPECT"
@@ -69,6 +70,8 @@ var scenarios = map[string]scenario{
 	// nd-trouble and mld-querier: ndmld.go.
 	"nd-trouble":  ndTroubleScenario,
 	"mld-querier": mldQuerierScenario,
+	// dad-loopback: dad.go.
+	"dad-loopback": dadLoopbackScenario,
 }
 
 // countFilters are the Neighbor Discovery and MLD scenario's counts.
@@ -348,7 +351,7 @@ func main() {
 	out := flag.String("o", "", "expect.json to write")
 	generator := flag.String("generator", "", "script that made the capture (recorded in the file)")
 	markdown := flag.Bool("markdown", false, "also print the key frames as a Markdown table on stdout")
-	scen := flag.String("scenario", "nd-mld", "count filters and key-frame kinds to use: nd-mld, teredo, ikev2, mipv6, tunnels, nd-trouble, mld-querier; mixed merges the expect.json files of the parts listed in FACTS/parts")
+	scen := flag.String("scenario", "nd-mld", "count filters and key-frame kinds to use: nd-mld, teredo, ikev2, mipv6, tunnels, nd-trouble, mld-querier, dad-loopback; mixed merges the expect.json files of the parts listed in FACTS/parts")
 	flag.Parse()
 	sc, ok := scenarios[*scen]
 	if *pcap == "" || *facts == "" || *out == "" || !(ok || *scen == mixedScenario) {
