@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"os"
 	"os/signal"
@@ -377,6 +378,12 @@ func (o *replayOptions) selection(e *env) (replay.Selection, error) {
 			return sel, err
 		}
 		sel.Frames = frames
+	}
+	// The first pass sends the first selected frames first, so --limit N
+	// never needs more than N of them: the file is read no further than
+	// one more, which tells the report that the limit stopped the run.
+	if o.limit > 0 {
+		sel.Max = int(min(o.limit, math.MaxInt32-1)) + 1
 	}
 	return sel, nil
 }

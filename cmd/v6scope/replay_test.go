@@ -172,6 +172,32 @@ func TestReplayDamaged(t *testing.T) {
 	}
 }
 
+// TestReplayLimitReadsNoFurther: with --limit N the capture is read only
+// as far as its N-th selected frame, so damage after it is never reached,
+// and loops still send N frames in all.
+func TestReplayLimitReadsNoFurther(t *testing.T) {
+	in := filepath.Join("..", "..", "pcaps", "kernel-nd-mld.pcapng")
+	data := readFile(t, in)
+	cut := filepath.Join(t.TempDir(), "cut.pcapng")
+	writeFile(t, cut, data[:len(data)-50])
+	out := filepath.Join(t.TempDir(), "out.pcapng")
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"replay", cut, "-w", out, "--topspeed", "--loop", "3", "--limit", "10"}, nil, &stdout, &stderr)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	got := framesOf(t, out)
+	if len(got) != 10 {
+		t.Fatalf("%d frames written, want 10", len(got))
+	}
+	orig := framesOf(t, in)
+	for i := range got {
+		if !bytes.Equal(got[i].Data, orig[i].Data) {
+			t.Errorf("frame %d differs from the capture's frame %d", i+1, i+1)
+		}
+	}
+}
+
 func readFile(t *testing.T, path string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(path)
