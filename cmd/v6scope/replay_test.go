@@ -153,11 +153,19 @@ func TestReplayUsage(t *testing.T) {
 
 // TestReplayDamaged: a capture cut short replays the frames before the
 // damage and stops with exit code 3, naming where.
-func TestReplayDamaged(t *testing.T) {
-	in := filepath.Join("..", "..", "pcaps", "kernel-nd-mld.pcapng")
+// cutCapture writes kernel-nd-mld.pcapng without its last 50 bytes (its
+// last frame cut short) and returns the original's path and the cut one's.
+func cutCapture(t *testing.T) (in, cut string) {
+	t.Helper()
+	in = filepath.Join("..", "..", "pcaps", "kernel-nd-mld.pcapng")
 	data := readFile(t, in)
-	cut := filepath.Join(t.TempDir(), "cut.pcapng")
+	cut = filepath.Join(t.TempDir(), "cut.pcapng")
 	writeFile(t, cut, data[:len(data)-50])
+	return in, cut
+}
+
+func TestReplayDamaged(t *testing.T) {
+	_, cut := cutCapture(t)
 	out := filepath.Join(t.TempDir(), "out.pcapng")
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"replay", cut, "-w", out, "--topspeed", "--loop", "3"}, nil, &stdout, &stderr)
@@ -176,10 +184,7 @@ func TestReplayDamaged(t *testing.T) {
 // as far as its N-th selected frame, so damage after it is never reached,
 // and loops still send N frames in all.
 func TestReplayLimitReadsNoFurther(t *testing.T) {
-	in := filepath.Join("..", "..", "pcaps", "kernel-nd-mld.pcapng")
-	data := readFile(t, in)
-	cut := filepath.Join(t.TempDir(), "cut.pcapng")
-	writeFile(t, cut, data[:len(data)-50])
+	in, cut := cutCapture(t)
 	out := filepath.Join(t.TempDir(), "out.pcapng")
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"replay", cut, "-w", out, "--topspeed", "--loop", "3", "--limit", "10"}, nil, &stdout, &stderr)
