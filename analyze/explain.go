@@ -23,7 +23,7 @@ var StateTexts = []StateText{
 	// Neighbor Discovery: Duplicate Address Detection (RFC 4862 §5.4).
 	{"nd", "address", "TENTATIVE", "The node wants the address and is checking nobody else uses it: it sent a Neighbor Solicitation for it from the unspecified address (::) and listens for an answer before using it.", "RFC 4862 §5.4, §5.4.2"},
 	{"nd", "address", "PREFERRED", "DAD finished with no conflict: the address is assigned and the node uses it freely until its preferred lifetime ends.", "RFC 4862 §5.4, §5.5.4"},
-	{"nd", "address", "DUPLICATE", "Another node answered the DAD probe with a Neighbor Advertisement, or probed the same address at the same time: the address must not be used (a manual fix, or a new random address, is needed).", "RFC 4862 §5.4.3–§5.4.5"},
+	{"nd", "address", "DUPLICATE", "Another node answered the DAD probe with a Neighbor Advertisement, or probed the same address while this node's DAD was running: the address must not be used (a manual fix, or a new random address, is needed).", "RFC 4862 §5.4.3–§5.4.5"},
 	// Neighbor Discovery: routers and prefixes (RFC 4861 §6.3.4, §6.3.5).
 	{"nd", "router", "ADVERTISING", "The router's last Router Advertisement gave a non-zero Router Lifetime that has not run out: hosts may use it as a default router.", "RFC 4861 §6.3.4"},
 	{"nd", "router", "EXPIRED", "The Router Lifetime ran out with no new RA, or the router sent lifetime 0 (it is shutting down or stops being a default router): hosts drop it from their default router list.", "RFC 4861 §6.3.4, §6.3.5, §6.2.5"},

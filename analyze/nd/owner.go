@@ -122,10 +122,16 @@ func (t *Tracker) unlinkStation(s *station) {
 }
 
 // dadSolicit handles a DAD NS: the node starts (or repeats) DAD for target
-// (RFC 4862 §5.4.2); another node already doing DAD for it makes both
-// duplicates (§5.4.3). An NS carrying the Nonce of a probe a node doing
-// DAD for target sent is that probe looped back, not another node's
-// (RFC 7527 §4.1): it changes nothing.
+// (RFC 4862 §5.4.2). A node whose DAD for target is running receives this
+// probe while its address is tentative, so its copy is a duplicate
+// (§5.4.3). The sender's DAD goes on: it probed after the other node did,
+// and a node that had taken the other's probe for a conflict would have
+// stopped, its address a duplicate never to be assigned (§5.4.5), rather
+// than probe for it. (Linux does so: of two nodes given one address at
+// once, the first to probe ends dadfailed, the second keeps it; see
+// pcaps/dad-loopback.pcapng.) An NS carrying the Nonce of a probe a node
+// doing DAD for target sent is that probe looped back, not another
+// node's (RFC 7527 §4.1): it changes nothing.
 func (t *Tracker) dadSolicit(p *analyze.Packet, m *nd.ND, target netip.Addr) {
 	if !p.HasMAC {
 		return
@@ -150,14 +156,11 @@ func (t *Tracker) dadSolicit(p *analyze.Packet, m *nd.ND, target netip.Addr) {
 		other.last = p.Frame
 		other.conflict(ReasonDADNS, p.Frame, p.Time, p.Src)
 		t.e.Touch("nd", other.id, other.state.String())
-		a.dadSolicit(p.Frame, p.Time)
-		a.conflict(ReasonDADNS, p.Frame, p.Time, other.key.node)
-	} else {
-		if a.state != Tentative {
-			t.station(p.Link, p.Src).dadTried++
-		}
-		a.dadSolicit(p.Frame, p.Time)
 	}
+	if a.state != Tentative {
+		t.station(p.Link, p.Src).dadTried++
+	}
+	a.dadSolicit(p.Frame, p.Time)
 	if hasNonce {
 		a.sentNonce(nc, p.Frame, p.Time)
 	}
