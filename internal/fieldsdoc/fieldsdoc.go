@@ -1,7 +1,8 @@
 // Package fieldsdoc renders docs/fields.md, the field reference, from the
 // code: every field of decode.NewSchema and the analysis engine, with its
-// type, description and RFC section, and the explained values of the
-// enumerated ones. A test keeps the committed file equal to the output.
+// type, description and RFC section, the explained values of the
+// enumerated ones, and the analysis states and transition reasons. A test
+// keeps the committed file equal to the output.
 package fieldsdoc
 
 //go:generate go run ../tools/fieldsdoc -o ../../docs/fields.md
@@ -13,6 +14,11 @@ import (
 	"strings"
 
 	"github.com/v6scope/v6scope/analyze"
+	"github.com/v6scope/v6scope/analyze/ikev2"
+	"github.com/v6scope/v6scope/analyze/mip6"
+	"github.com/v6scope/v6scope/analyze/mld"
+	"github.com/v6scope/v6scope/analyze/nd"
+	"github.com/v6scope/v6scope/analyze/teredo"
 	"github.com/v6scope/v6scope/decode"
 	"github.com/v6scope/v6scope/decode/dissect"
 )
@@ -128,9 +134,37 @@ func Render() []byte {
 	b.WriteString("([analyze.md](analyze.md), [primers/](primers/)).\n\n")
 	b.WriteString("| protocol | session | state | what it means | defined in |\n| --- | --- | --- | --- | --- |\n")
 	for _, t := range analyze.StateTexts {
-		fmt.Fprintf(&b, "| %s | %s | `%s` | %s | %s |\n", t.Proto, t.Kind, t.State, cell(t.Text), cell(t.RFC))
+		fmt.Fprintf(&b, "| %s | `%s` | `%s` | %s | %s |\n", t.Proto, t.Kind, t.State, cell(t.Text), cell(t.RFC))
+	}
+	b.WriteString("\n## Transition reasons\n\n")
+	b.WriteString("The `reason` of a transition record of `v6scope analyze --json`, a\n")
+	b.WriteString("stable code scripts may match on, and the sentence its `explain` field\n")
+	b.WriteString("carries ([json.md](json.md)).\n\n")
+	b.WriteString("| protocol | reason | what it means |\n| --- | --- | --- |\n")
+	for _, p := range Trackers() {
+		for _, r := range p.Reasons {
+			fmt.Fprintf(&b, "| %s | `%s` | %s |\n", p.Name, r.String(), cell(r.Explain()))
+		}
 	}
 	return b.Bytes()
+}
+
+// Tracker is one analysis tracker's transition reasons.
+type Tracker struct {
+	Name    string
+	Reasons []analyze.Reason
+}
+
+// Trackers lists the trackers' reasons in the order docs/analyze.md
+// presents the protocols.
+func Trackers() []Tracker {
+	return []Tracker{
+		{"nd", nd.Reasons()},
+		{"mld", mld.Reasons()},
+		{"teredo", teredo.Reasons()},
+		{"mip6", mip6.Reasons()},
+		{"ikev2", ikev2.Reasons()},
+	}
 }
 
 // anchor is the GitHub heading anchor of a title.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -18,5 +19,26 @@ func TestFieldsDocIsCurrent(t *testing.T) {
 	}
 	if want := Render(); !bytes.Equal(got, want) {
 		t.Errorf("docs/fields.md is stale; run go generate ./internal/fieldsdoc")
+	}
+}
+
+// TestEveryReasonListedOnce: each tracker's reasons have distinct codes and
+// a sentence that cites an RFC, so the reference has one row per code.
+func TestEveryReasonListedOnce(t *testing.T) {
+	for _, p := range Trackers() {
+		if len(p.Reasons) == 0 {
+			t.Errorf("%s: no reasons", p.Name)
+		}
+		seen := map[string]bool{}
+		for _, r := range p.Reasons {
+			code := r.String()
+			if code == "" || seen[code] {
+				t.Errorf("%s: reason code %q empty or repeated", p.Name, code)
+			}
+			seen[code] = true
+			if !strings.Contains(r.Explain(), "RFC ") {
+				t.Errorf("%s: reason %s: explanation %q cites no RFC", p.Name, code, r.Explain())
+			}
+		}
 	}
 }
