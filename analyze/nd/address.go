@@ -1,6 +1,7 @@
 package nd
 
 import (
+	"math"
 	"net/netip"
 	"time"
 
@@ -34,6 +35,19 @@ type address struct {
 	// the latest probe was sent.
 	nonces [maxNonces]sentNonce
 	lastNS time.Time
+	// oneNonce: two probes of the current DAD carried the same Nonce (as
+	// Linux sends them), so a probe with another Nonce starts a new DAD.
+	oneNonce bool
+	// run counts the probes of the current DAD; lastRun those of the
+	// latest DAD the timer saw complete.
+	run, lastRun int
+	// doneAt is when the DAD timer last declared the address PREFERRED;
+	// continued is set while a further probe of that same DAD shows it
+	// still running (see continues).
+	doneAt    time.Time
+	continued bool
+	contFrame int  // the first further probe
+	noted     bool // the current DAD's further probes were reported
 }
 
 // maxNonces is how many of a DAD's probe Nonces are kept: as many as
@@ -63,6 +77,9 @@ type sentNonce struct {
 
 // sentNonce records the Nonce of a probe the node sent.
 func (a *address) sentNonce(n nonce, frame int, at time.Time) {
+	if a.nonces[0].frame != 0 && a.nonces[0].nonce == n {
+		a.oneNonce = true
+	}
 	copy(a.nonces[1:], a.nonces[:maxNonces-1])
 	a.nonces[0] = sentNonce{n, frame}
 	a.lastNS = at
@@ -85,6 +102,7 @@ func (a *address) move(to AddressState, r Reason, b analyze.Basis, frame int, at
 	a.state = to
 	a.sinceFrame = frame
 	a.transitions++
+	a.continued = false
 	a.t.transition("address", a.id, frame, at, from.String(), to.String(), r, b, evidence)
 	if to == Tentative {
 		a.arm(at)
@@ -99,43 +117,151 @@ func (a *address) move(to AddressState, r Reason, b analyze.Basis, frame int, at
 	}
 }
 
-// arm waits RetransTimer × DupAddrDetectTransmits after the latest DAD NS
-// (RFC 4862 §5.4).
-func (a *address) arm(at time.Time) {
-	wait := time.Duration(a.t.cfg.DADTransmits) * a.t.linkConfig(a.key.link).retrans
-	a.t.e.Clock.Arm(&a.timer, at.Add(wait), a)
+// running reports whether the node's DAD for the address is going on: it
+// is tentative, or a further probe showed that the DAD the timer had
+// declared done was still running.
+func (a *address) running() bool {
+	return a.state == Tentative || a.state == Preferred && a.continued
 }
 
-// Fire implements analyze.Firer: DAD finished without a conflict.
+// arm sets the DAD timer after a probe, the run-th of the current DAD.
+// The node sends DupAddrDetectTransmits probes RetransTimer apart and
+// ends DAD RetransTimer after the last (RFC 4862 §5.1, §5.4.2), so the
+// timer falls RetransTimer after the probe expected to be the last,
+// with the count the node showed in its latest complete DAD, else the
+// assumed one (Config.DADTransmits), plus dadGrace. A probe beyond the
+// count moves the end to RetransTimer after it.
+func (a *address) arm(at time.Time) {
+	retrans := a.t.linkConfig(a.key.link).retrans
+	n, _ := a.t.dadTransmits(a.key.link, a.key.node)
+	left := max(n-a.run, 0)
+	wait := satMul(left+1, retrans) + dadGrace(retrans)
+	a.t.e.Clock.Arm(&a.timer, satAdd(at, wait), a)
+}
+
+// dadGrace is how long past the nominal end of DAD the observer waits
+// before it declares the address PREFERRED: a quarter of RetransTimer.
+// Kernels do not send the next probe exactly RetransTimer later: Linux's
+// timer wheel may run a timer up to an eighth of its timeout late (a 1 s
+// RetransTimer spaces dad_transmits probes about 1.024 s apart), and the
+// capture timestamps a little later still. Without the grace the timer
+// would beat a probe that is due and show the node's DAD done between
+// two of its probes.
+func dadGrace(retrans time.Duration) time.Duration { return retrans / 4 }
+
+// satMul is n × d, saturating instead of overflowing.
+func satMul(n int, d time.Duration) time.Duration {
+	if n <= 0 || d <= 0 {
+		return 0
+	}
+	if d > math.MaxInt64/time.Duration(n) {
+		return math.MaxInt64
+	}
+	return time.Duration(n) * d
+}
+
+// satAdd is at + d, at the latest the largest time the clock holds.
+func satAdd(at time.Time, d time.Duration) time.Time {
+	if at.UnixNano() > math.MaxInt64-int64(d) {
+		return time.Unix(0, math.MaxInt64)
+	}
+	return at.Add(d)
+}
+
+// Fire implements analyze.Firer: DAD finished without a conflict. The
+// node's count of probes is learnt from the DAD that completed.
 func (a *address) Fire(now time.Time) {
 	switch a.state {
 	case Tentative:
+		a.completed(now)
 		a.move(Preferred, ReasonDADDone, analyze.BasisTimer, a.t.e.Frame(), now, a.sinceFrame)
-	case AddressNone, Preferred, Duplicate:
+	case Preferred:
+		if a.continued {
+			a.continued = false
+			a.completed(now) // already shown PREFERRED: no transition
+		}
+	case AddressNone, Duplicate:
 	}
+}
+
+// completed records a DAD that passed: its end, and its count of probes
+// as the node's DupAddrDetectTransmits.
+func (a *address) completed(now time.Time) {
+	a.doneAt, a.lastRun = now, a.run
+	a.t.learnDADTransmits(a.key.link, a.key.node, a.run)
 }
 
 // dadSolicit: the node sent a DAD NS for the address (RFC 4862 §5.4.2).
 func (a *address) dadSolicit(frame int, at time.Time) {
 	a.attempts++
+	a.lastNS = at
 	switch a.state {
 	case AddressNone, Preferred, Duplicate:
 		a.nonces = [maxNonces]sentNonce{} // a new DAD, new nonces
+		a.oneNonce, a.noted = false, false
+		a.run = 1
 		a.move(Tentative, ReasonDADStart, analyze.BasisObserved, frame, at, frame)
 	case Tentative:
+		a.run++
 		a.arm(at) // one more of DupAddrDetectTransmits
 	}
 }
 
+// continues reports whether a DAD probe the node sends for the address at
+// at, with Nonce nc when hasNonce, belongs to the DAD the timer declared
+// done rather than starting a new one: a probe with a Nonce that DAD's
+// probes carried (a node draws a new Nonce for a new DAD, RFC 7527 §4.1),
+// or, unless that DAD repeated one Nonce and this probe has another, a
+// probe within RetransTimer + dadGrace of the timer's verdict — the
+// spacing of a further probe (RFC 4862 §5.4.2).
+func (a *address) continues(nc nonce, hasNonce bool, at time.Time) bool {
+	if a.state != Preferred || a.doneAt.IsZero() {
+		return false
+	}
+	if a.continued {
+		return true
+	}
+	if hasNonce && a.hasNonce(nc) {
+		return true
+	}
+	if hasNonce && a.oneNonce {
+		return false
+	}
+	retrans := a.t.linkConfig(a.key.link).retrans
+	d := at.Sub(a.doneAt)
+	return d >= 0 && d <= retrans+dadGrace(retrans)
+}
+
+// continueRun: a further probe of the DAD the timer declared done. The
+// PREFERRED already shown stays (the observer cannot take it back), the
+// DAD runs on: a conflict still makes the address DUPLICATE, and its end
+// is timed from this probe.
+func (a *address) continueRun(frame int, at time.Time) {
+	a.attempts++
+	a.run++
+	a.lastNS = at
+	if !a.continued {
+		a.continued, a.contFrame = true, frame
+	}
+	a.arm(at)
+}
+
 // conflict: an NA for the address (RFC 4862 §5.4.4) or another node's DAD
-// NS (§5.4.3) arrived.
+// NS (§5.4.3) arrived while the node's DAD runs.
 func (a *address) conflict(r Reason, frame int, at time.Time, from analyze.MAC) bool {
 	switch a.state {
 	case Tentative:
 		a.defender = from
 		a.move(Duplicate, r, analyze.BasisObserved, frame, at, a.sinceFrame, frame)
 		return true
-	case AddressNone, Preferred, Duplicate:
+	case Preferred:
+		if a.continued {
+			// The node's DAD was still running: the further probe shows it.
+			a.defender = from
+			a.move(Duplicate, r, analyze.BasisObserved, frame, at, a.contFrame, frame)
+			return true
+		}
+	case AddressNone, Duplicate:
 	}
 	return false
 }
@@ -145,6 +271,9 @@ func (a *address) session() *analyze.Session {
 	s.Attrs = append(s.Attrs, analyze.Attr{Key: "link", Val: linkString(a.key.link)}, analyze.Attr{Key: "address", Val: a.key.addr}, analyze.Attr{Key: "node", Val: a.key.node.String()}, analyze.Attr{Key: "dad_ns", Val: a.attempts})
 	if a.state == Duplicate {
 		s.Attrs = append(s.Attrs, analyze.Attr{Key: "defender", Val: a.defender.String()})
+	}
+	if a.lastRun > 0 {
+		s.Attrs = append(s.Attrs, analyze.Attr{Key: "dad_transmits", Val: a.lastRun})
 	}
 	if a.looped > 0 {
 		s.Attrs = append(s.Attrs, analyze.Attr{Key: "looped_back", Val: a.looped})

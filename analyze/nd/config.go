@@ -35,7 +35,9 @@ type Config struct {
 	// MaxUnicast and MaxMulticast are MAX_UNICAST_SOLICIT and
 	// MAX_MULTICAST_SOLICIT.
 	MaxUnicast, MaxMulticast int
-	// DADTransmits is DupAddrDetectTransmits.
+	// DADTransmits is the DupAddrDetectTransmits assumed for a node
+	// until one of its DADs completes and shows its own count of probes
+	// (RFC 4862 §5.1); at most MaxDADTransmits.
 	DADTransmits int
 	// Routers, when set, lists the routers allowed on the links; an RA from
 	// any other is a rogue router. When empty, the first router heard on a
@@ -74,6 +76,9 @@ const (
 	DefaultMaxPending    = 256
 )
 
+// MaxDADTransmits bounds DupAddrDetectTransmits, assumed or learned.
+const MaxDADTransmits = 255
+
 func (c *Config) fill() {
 	def := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {
@@ -92,6 +97,7 @@ func (c *Config) fill() {
 	defInt(&c.MaxUnicast, DefaultMaxUnicast)
 	defInt(&c.MaxMulticast, DefaultMaxMulticast)
 	defInt(&c.DADTransmits, DefaultDADTransmits)
+	c.DADTransmits = min(c.DADTransmits, MaxDADTransmits)
 	defInt(&c.MaxNeighbors, DefaultMaxNeighbors)
 	defInt(&c.MaxAddresses, DefaultMaxAddresses)
 	defInt(&c.MaxRouters, DefaultMaxRouters)

@@ -324,8 +324,8 @@ func TestDADOwnProbeLoopedBackIsNotDuplicate(t *testing.T) {
 		t.Errorf("anomalies %q, want nd.dad_looped_back", f.rec.codes)
 	}
 	// The copy neither counts as a probe nor re-arms the timer: DAD ends
-	// RetransTimer after the real probe.
-	f.wait(time.Second - time.Millisecond)
+	// RetransTimer (+ the grace, RetransTimer/4) after the real probe.
+	f.wait(1250*time.Millisecond - time.Millisecond)
 	expect(t, f.rec.take(), "TENTATIVE→PREFERRED dad_complete")
 	a := f.tr.addresses.Peek(addressKey{addr: tentative, node: macA})
 	if a == nil || a.Val.attempts != 1 || a.Val.looped != 1 {
@@ -343,7 +343,7 @@ func TestDADLoopedBackFromAnotherSourceIsNotDuplicate(t *testing.T) {
 	if f.tr.addresses.Peek(addressKey{addr: tentative, node: macZ}) != nil {
 		t.Error("a looped-back probe became a DAD session of its own")
 	}
-	f.wait(time.Second)
+	f.wait(1250*time.Millisecond - time.Millisecond) // RetransTimer + grace after a's probe
 	expect(t, f.rec.take(), "TENTATIVE→PREFERRED dad_complete")
 }
 
@@ -368,8 +368,9 @@ func TestDADTwoNoncesTwoNodesFirstProberDuplicate(t *testing.T) {
 	if slices.Contains(f.rec.codes, "nd.dad_looped_back") {
 		t.Error("different nonces taken for a loop")
 	}
-	// One RetransTimer after c's probe, c's DAD is done; a's stays failed.
-	f.wait(999 * time.Millisecond)
+	// One RetransTimer (+ the grace, RetransTimer/4) after c's probe, c's
+	// DAD is done; a's stays failed.
+	f.wait(1249 * time.Millisecond)
 	expect(t, f.rec.take())
 	f.wait(2 * time.Millisecond)
 	expect(t, f.rec.take(), "TENTATIVE→PREFERRED dad_complete")
@@ -409,8 +410,10 @@ func TestDADRetransmissionKeepsOrChangesItsNonce(t *testing.T) {
 			f.wait(time.Second)
 			f.dadNS(macA, tentative, nonceOpt(c.second...))
 			expect(t, f.rec.take()) // a second probe, not a conflict
-			f.wait(2*time.Second - time.Millisecond)
-			expect(t, f.rec.take()) // the timer restarted at the second probe
+			// The second of two probes is the last: DAD ends RetransTimer
+			// after it (RFC 4862 §5.1), shown with the grace.
+			f.wait(1250*time.Millisecond - time.Millisecond)
+			expect(t, f.rec.take())
 			f.wait(time.Millisecond)
 			expect(t, f.rec.take(), "TENTATIVE→PREFERRED dad_complete")
 			if len(f.rec.codes) != 0 {
@@ -423,7 +426,7 @@ func TestDADRetransmissionKeepsOrChangesItsNonce(t *testing.T) {
 func TestDADNewAttemptForgetsOldNonces(t *testing.T) {
 	f := newFixture()
 	f.dadNS(macA, tentative, nonceOpt(nonce1...))
-	f.wait(time.Second) // PREFERRED
+	f.wait(1250 * time.Millisecond) // PREFERRED
 	f.rec.take()
 	// Another node now probes with the nonce a used: a's DAD is over, so
 	// this is no loop of a's; it is c's own attempt.

@@ -40,6 +40,10 @@ type station struct {
 	defended            int // distinct addresses it defended without holding them
 	lastDefended        netip.Addr
 	reported            bool
+	// dadTransmits is how many probes the node sent in its latest DAD
+	// that completed (its DupAddrDetectTransmits, RFC 4862 §5.1); 0 when
+	// none was seen.
+	dadTransmits uint8
 	// prev and next chain the link's stations, the most recently heard
 	// first (linkState.hosts).
 	prev, next *station
@@ -152,15 +156,24 @@ func (t *Tracker) dadSolicit(p *analyze.Packet, m *nd.ND, target netip.Addr) {
 		a.id = "nd/address/" + linkString(p.Link) + "/" + target.String() + "/" + p.Src.String()
 	}
 	a.last = p.Frame
-	if other := t.dadByAddr[ak]; other != nil && other != a && other.state == Tentative {
+	if other := t.dadByAddr[ak]; other != nil && other != a && other.running() {
 		other.last = p.Frame
 		other.conflict(ReasonDADNS, p.Frame, p.Time, p.Src)
 		t.e.Touch("nd", other.id, other.state.String())
 	}
-	if a.state != Tentative {
-		t.station(p.Link, p.Src).dadTried++
+	switch cont := a.continues(nc, hasNonce, p.Time); {
+	case cont && !a.noted:
+		a.noted = true
+		t.dadGoesOn(p, a)
+		a.continueRun(p.Frame, p.Time)
+	case cont:
+		a.continueRun(p.Frame, p.Time)
+	default:
+		if a.state != Tentative {
+			t.station(p.Link, p.Src).dadTried++
+		}
+		a.dadSolicit(p.Frame, p.Time)
 	}
-	a.dadSolicit(p.Frame, p.Time)
 	if hasNonce {
 		a.sentNonce(nc, p.Frame, p.Time)
 	}
@@ -194,8 +207,8 @@ func dadNonce(m *nd.ND) (nonce, bool) {
 // all the probes of one DAD.
 func (t *Tracker) loopedBack(p *analyze.Packet, k addressKey, ak ownerKey, nc nonce) bool {
 	own := t.dadByAddr[ak]
-	if own == nil || own.state != Tentative || !own.hasNonce(nc) {
-		if e := t.addresses.Peek(k); e != nil && e.Val.state == Tentative && e.Val.hasNonce(nc) {
+	if own == nil || !own.running() || !own.hasNonce(nc) {
+		if e := t.addresses.Peek(k); e != nil && e.Val.running() && e.Val.hasNonce(nc) {
 			own = &e.Val
 		} else {
 			return false
@@ -215,13 +228,46 @@ func (t *Tracker) loopedBack(p *analyze.Packet, k addressKey, ak ownerKey, nc no
 	return true
 }
 
+// dadGoesOn reports a DAD probe that continues a DAD the timer had
+// declared done (address.continues): the node sends more probes, or
+// spaces them further, than the observer assumed.
+func (t *Tracker) dadGoesOn(p *analyze.Packet, a *address) {
+	n, learned := t.dadTransmits(a.key.link, a.key.node)
+	basis := "the assumed DupAddrDetectTransmits " + strconv.Itoa(n) + " (--dad-transmits)"
+	if learned {
+		basis = "the " + strconv.Itoa(n) + " probes of its previous DAD"
+	}
+	retrans := t.linkConfig(a.key.link).retrans
+	t.anomaly(analyze.Note, "nd.dad_more_probes", a.id, p, a.key.node.String()+" sent DAD probe "+strconv.Itoa(a.run+1)+" for "+a.key.addr.String()+" "+p.Time.Sub(a.lastNS).String()+" after its previous one, after v6scope had taken its DAD as done (PREFERRED) on "+basis+" "+retrans.String()+" apart: the DAD was still running — the node sends more probes, or waits longer between them, than assumed. The address stays PREFERRED, a conflict still fails it, and this node's later DADs wait for the count it sends (set the assumptions with --dad-transmits and --retrans-timer)", "RFC 4862 §5.1, §5.4.2")
+}
+
+// dadTransmits returns how many DAD probes the node sends: as many as in
+// its latest DAD that completed (learned), else Config.DADTransmits.
+func (t *Tracker) dadTransmits(l analyze.Link, mac analyze.MAC) (n int, learned bool) {
+	if s := t.stations.Peek(stationKey{l, mac}); s != nil && s.Val.dadTransmits > 0 {
+		return int(s.Val.dadTransmits), true
+	}
+	return t.cfg.DADTransmits, false
+}
+
+// learnDADTransmits records the count of probes of a node's DAD that
+// completed.
+func (t *Tracker) learnDADTransmits(l analyze.Link, mac analyze.MAC, n int) {
+	if n <= 0 {
+		return
+	}
+	s := t.station(l, mac)
+	s.dadTransmits = uint8(min(n, MaxDADTransmits))
+	t.learnedDAD++
+}
+
 // dadAnswered handles an NA for target: a tentative address of another
 // node becomes DUPLICATE (RFC 4862 §5.4.4). An answer from a station that
 // was never seen holding the address smells of a DAD denial of service
 // (RFC 3756 §4.1.3).
 func (t *Tracker) dadAnswered(p *analyze.Packet, target netip.Addr, claimed analyze.MAC) {
 	a := t.dadByAddr[ownerKey{p.Link, target}]
-	if a == nil || a.state != Tentative || !p.HasMAC || a.key.node == p.Src {
+	if a == nil || !a.running() || !p.HasMAC || a.key.node == p.Src {
 		return
 	}
 	a.last = p.Frame

@@ -40,8 +40,9 @@ type AddressState uint8
 const (
 	// AddressNone: not seen yet.
 	AddressNone AddressState = iota
-	// Tentative: the node sent a DAD NS from :: for it and waits
-	// RetransTimer × DupAddrDetectTransmits (RFC 4862 §5.4).
+	// Tentative: the node sent a DAD NS from :: for it; it sends
+	// DupAddrDetectTransmits of them RetransTimer apart and waits
+	// RetransTimer after the last (RFC 4862 §5.1, §5.4.2).
 	Tentative
 	// Preferred: DAD passed without conflict; the address is assigned
 	// (RFC 4862 §5.4, §5.5.4 preferred).
@@ -94,7 +95,7 @@ const (
 	ReasonStaleInferred                      // a later probe shows the entry had gone STALE
 	ReasonDelayInferred                      // a later probe shows the packet sent put it in DELAY
 	ReasonDADStart                           // the node sent a DAD NS from ::
-	ReasonDADDone                            // RetransTimer × DupAddrDetectTransmits passed quietly
+	ReasonDADDone                            // RetransTimer passed quietly after the last of DupAddrDetectTransmits probes
 	ReasonDADNA                              // an NA for the tentative address arrived
 	ReasonDADNS                              // another node's DAD NS for the same address (not its own looped back)
 	ReasonRA                                 // an RA with a non-zero lifetime
@@ -125,7 +126,7 @@ var reasonText = [...]string{"",
 	"inferred: the node's unicast probe shows its entry had gone STALE earlier than the assumed ReachableTime (RFC 4861 §7.3.3)",
 	"inferred: the node's unicast probe shows the packet it sent to the STALE entry put it in DELAY (RFC 4861 §7.3.3)",
 	"the node sent a Duplicate Address Detection NS from the unspecified address (RFC 4862 §5.4.2)",
-	"RetransTimer × DupAddrDetectTransmits passed without a conflict (RFC 4862 §5.4)",
+	"RetransTimer passed without a conflict after the node's last DAD probe, DupAddrDetectTransmits of them: as many as the node sent in its previous DAD, else the assumed --dad-transmits (RFC 4862 §5.1, §5.4.2)",
 	"a Neighbor Advertisement for the tentative address arrived (RFC 4862 §5.4.4)",
 	"another node's DAD Neighbor Solicitation for the same address arrived: from another Ethernet source, without a Nonce the node's own probes carried (RFC 4862 §5.4.3, RFC 7527 §4.1)",
 	"a Router Advertisement with a non-zero lifetime (RFC 4861 §6.3.4)",

@@ -34,6 +34,7 @@ type Tracker struct {
 
 	// What the capture showed, for Limits.
 	learnedReachable, learnedRetrans bool
+	learnedDAD                       int // DADs that completed, each teaching its node's count of probes
 	pendingAdded, pendingResolved    int // multicast NSs whose target's owner was unknown
 	raOverflow                       int // multicast RAs that reached more than MaxHostsPerRA known nodes
 	raTableFull                      int // entries a multicast RA did not create: the neighbor table was full
@@ -660,6 +661,9 @@ func (t *Tracker) Limits() []string {
 	}
 	if !t.learnedRetrans {
 		l = append(l, "no Router Advertisement gave a Retrans Timer: probes and DAD assume "+t.cfg.RetransTimer.String()+" (--retrans-timer)")
+	}
+	if t.addresses.Len() > 0 {
+		l = append(l, "DAD ends RetransTimer after a node's last probe (RFC 4862 §5.4.2); the observer cannot see how many probes a node will send, so it assumes "+strconv.Itoa(t.cfg.DADTransmits)+" (--dad-transmits) until one of the node's DADs completes and shows its count ("+strconv.Itoa(t.learnedDAD)+" DADs completed), and it waits RetransTimer/4 past the end before it shows PREFERRED, so that a probe sent a little late is not taken for a new DAD")
 	}
 	l = append(l, "DELAY lasts an assumed DELAY_FIRST_PROBE_TIME of "+t.cfg.DelayFirstProbe.String()+" (--delay-first-probe); upper-layer reachability confirmations (TCP progress, RFC 4861 §7.3.1) are invisible, so an entry the observer moves to PROBE may have gone back to REACHABLE silently")
 	l = append(l, "a node's cache from before the capture appears only once the node uses it; a multicast RA with a Source Link-Layer Address gives every node already heard on the link (up to "+strconv.Itoa(t.cfg.MaxHostsPerRA)+" per RA, the most recently heard first) an inferred entry for the router (RFC 4861 §6.3.4), but a node first heard later gets none for the RAs before it")

@@ -245,10 +245,15 @@ func toTentative(t *testing.T, f *fixture) *address {
 	return a
 }
 
+// One probe (DupAddrDetectTransmits 1): DAD ends RetransTimer after it
+// (RFC 4862 §5.1), and the observer shows it a quarter RetransTimer later,
+// when a further probe sent late would have arrived (dadGrace).
 func TestTentativeToPreferred(t *testing.T) {
 	f := newFixture()
 	toTentative(t, f)
-	f.wait(time.Second)
+	f.wait(1250*time.Millisecond - time.Nanosecond)
+	expect(t, f.rec.take())
+	f.wait(time.Nanosecond)
 	expect(t, f.rec.take(), "TENTATIVE→PREFERRED dad_complete")
 }
 
