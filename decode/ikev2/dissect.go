@@ -174,10 +174,7 @@ func (m *ISAKMP) dissectPayload(t *dissect.Tree, p *Payload, s span, msgOff int)
 		return
 	}
 	body := p.Body()
-	bs := span{base: s.base + genericLen, mapped: s.mapped}
-	if !s.mapped {
-		bs.base = s.base
-	}
+	bs := s.inner(genericLen)
 	switch p.Type {
 	case PayloadSA:
 		dissectSA(t, bs, body)
@@ -626,10 +623,7 @@ func dissectNotify(t *dissect.Tree, s span, b []byte) {
 	} else {
 		t.Bytes(fNotifyData, do, dn, data)
 	}
-	ds := span{base: s.base + at, mapped: s.mapped}
-	if !s.mapped {
-		ds.base = s.base
-	}
+	ds := s.inner(at)
 	switch uint64(typ) {
 	case notifyInvalidKE:
 		if len(data) == 2 {
@@ -763,10 +757,7 @@ func dissectTS(t *dissect.Tree, s span, b []byte) {
 	at := tsFixed
 	for i := 0; i < count && at < len(b); i++ {
 		rest := b[at:]
-		ss := span{base: s.base + at, mapped: s.mapped}
-		if !s.mapped {
-			ss.base = s.base
-		}
+		ss := s.inner(at)
 		if len(rest) < tsSelFixed {
 			lengthNote(t, ss, "Traffic selector", tsSelFixed, len(rest), rfcTSel)
 			return
@@ -828,10 +819,7 @@ func dissectCP(t *dissect.Tree, s span, b []byte) {
 	at := cpFixed
 	for at < len(b) {
 		rest := b[at:]
-		as := span{base: s.base + at, mapped: s.mapped}
-		if !s.mapped {
-			as.base = s.base
-		}
+		as := s.inner(at)
 		if len(rest) < attrFixed {
 			lengthNote(t, as, "Configuration attribute", attrFixed, len(rest), rfcCPAttr)
 			return
