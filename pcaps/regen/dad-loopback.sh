@@ -31,93 +31,32 @@
 #
 # Usage: sudo pcaps/regen/dad-loopback.sh [OUTDIR]   (default: pcaps/)
 # Needs: root, iproute2 (ip, tc), ethtool, dumpcap/editcap/reordercap/
-# tshark/capinfos, go. Installs nothing: a missing tool stops it with the
-# apt-get line to run. Takes about 15 s of capture and 20-30 s for the
-# expect.json; bounded at 120 s. See pcaps/regen/README.md.
+# tshark/capinfos, go (missing tools: see regen_need in lib.sh;
+# V6S_NO_INSTALL=1 prints the apt-get line instead of installing). Takes
+# about 15 s of capture and 20-30 s for the expect.json; bounded at 120 s.
+# See pcaps/regen/README.md.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
-if [[ -z "${V6S_REGEN_TIMED:-}" ]]; then
-	export V6S_REGEN_TIMED=1
-	exec timeout --kill-after=5 120 bash "$0" "$@"
-fi
+# Bound the whole run: re-exec under timeout(1) once.
+regen_timed 120 "$@"
+regen_need_root "network namespaces, tc, dumpcap"
 
-if [[ $(id -u) -ne 0 ]]; then
-	echo "dad-loopback.sh: must run as root (network namespaces, tc, dumpcap)" >&2
-	exit 1
-fi
-
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 outdir=${1:-$repo/pcaps}
 name=dad-loopback
 
-# ---- tools: check, install nothing ----------------------------------------
-need_pkgs=()
-for t in ip tc; do command -v "$t" >/dev/null || need_pkgs+=(iproute2); done
-command -v ethtool >/dev/null || need_pkgs+=(ethtool)
-command -v dumpcap >/dev/null || need_pkgs+=(tshark)
-command -v tshark >/dev/null || need_pkgs+=(tshark)
-for t in editcap reordercap capinfos; do command -v "$t" >/dev/null || need_pkgs+=(wireshark-common); done
-if ((${#need_pkgs[@]})); then
-	mapfile -t need_pkgs < <(printf '%s\n' "${need_pkgs[@]}" | sort -u)
-	echo "dad-loopback.sh: missing tools; install them with: apt-get install ${need_pkgs[*]}" >&2
-	exit 1
-fi
-command -v go >/dev/null || { echo "dad-loopback.sh: needs go (to write the expect.json): https://go.dev/dl/" >&2; exit 1; }
+# ---- tools: install only what is missing (regen_need, lib.sh) -----------
+regen_need ip tc ethtool dumpcap tshark editcap reordercap capinfos
+regen_need_go "to write the expect.json"
 
-# ---- names, cleanup -----------------------------------------------------
-tag="v6s-$$"
+# ---- names, cleanup (regen_scratch: lib.sh) ------------------------------
 NS_SW="$tag-sw" NS_A="$tag-a" NS_B="$tag-b" NS_C="$tag-c"
-made_ns=()
-pids=()
-work=$(mktemp -d /tmp/v6s-dad-loopback.XXXXXX)
+regen_scratch v6s-dad-loopback
 
-cleanup() {
-	local rc=$?
-	set +e
-	for p in "${pids[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	for ns in "${made_ns[@]}"; do
-		for p in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -KILL "$p" 2>/dev/null
-		done
-		ip netns del "$ns" 2>/dev/null
-	done
-	if [[ -n ${V6S_KEEP:-} ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-log() { printf '%s %s\n' "$(date +%T.%3N)" "$*" >&2; }
-nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
-
-mkns() {
-	ip netns add "$1"
-	made_ns+=("$1")
-	ip -n "$1" link set lo up
-}
-
-# wait_until SECONDS CMD...: poll CMD every 100 ms until SECONDS have passed.
-wait_until() {
-	local limit=$1; shift
-	local end=$((SECONDS + limit))
-	while ((SECONDS < end)); do
-		if "$@"; then return 0; fi
-		sleep 0.1
-	done
-	log "timed out after ${limit}s waiting for: $*"
-	return 1
-}
 # DAD over: nothing tentative is left except what failed.
 dad_over() { [[ -z $(ip -n "$1" -6 addr show dev eth0 tentative -dadfailed) ]]; }
 is_dadfailed() { [[ -n $(ip -n "$1" -6 addr show dev eth0 to "$2" dadfailed) ]]; }
-csum_off() { nsx "$1" ethtool -K "$2" tx off >/dev/null; }
 
 MAC_A=02:76:36:00:00:0a MAC_B=02:76:36:00:00:0b MAC_C=02:76:36:00:00:0c
 LL_A=fe80::76:36ff:fe00:a
@@ -126,7 +65,7 @@ ADDR_BC=2001:db8:7527::bc # given to b and c at once
 
 # ---- topology -----------------------------------------------------------
 log "building $tag-{sw,a,b,c}"
-for ns in "$NS_SW" "$NS_A" "$NS_B" "$NS_C"; do mkns "$ns"; done
+for ns in "$NS_SW" "$NS_A" "$NS_B" "$NS_C"; do regen_netns_add "$ns"; done
 nsx "$NS_SW" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 
 # (a) a's veth; its far end, v6s-loop, sends back everything it receives.
@@ -143,8 +82,8 @@ ip -n "$NS_B" link set eth0 address "$MAC_B"
 ip -n "$NS_C" link set eth0 address "$MAC_C"
 # Full checksums on every device we made (see regen/README.md; ICMPv6 is
 # checksummed in full anyway, but the captures keep one rule).
-for dev in v6s-loop v6s-b v6s-c v6s-br0; do csum_off "$NS_SW" "$dev"; done
-for ns in "$NS_A" "$NS_B" "$NS_C"; do csum_off "$ns" eth0; done
+for dev in v6s-loop v6s-b v6s-c v6s-br0; do regen_offload_off "$NS_SW" "$dev"; done
+for ns in "$NS_A" "$NS_B" "$NS_C"; do regen_offload_off "$ns" eth0; done
 
 for ns in "$NS_A" "$NS_B" "$NS_C"; do
 	# No router on either link: no RS, no SLAAC. enhanced_dad is the
@@ -177,12 +116,7 @@ for dev in v6s-b v6s-c v6s-br0; do ip -n "$NS_SW" link set "$dev" up; done
 
 # ---- capture ------------------------------------------------------------
 raw="$work/raw.pcapng"
-ip netns exec "$NS_SW" dumpcap -q -i v6s-loop -f ip6 -i v6s-br0 -f ip6 \
-	-w "$raw" -a duration:40 2>"$work/dumpcap.err" &
-dumpcap_pid=$!
-pids+=("$dumpcap_pid")
-wait_until 10 grep -q 'Capturing on' "$work/dumpcap.err" || { cat "$work/dumpcap.err" >&2; exit 1; }
-sleep 0.3
+regen_dumpcap_start "$raw" "$NS_SW" 40 -i v6s-loop -f ip6 -i v6s-br0 -f ip6
 
 # ---- (a) the looped link -------------------------------------------------
 log "(a) a up on the looped link: DAD for $LL_A"
@@ -256,11 +190,7 @@ facts="$work/facts"
 mkdir -p "$facts"
 printf 'a host %s\nb host %s\nc host %s\n' "$NS_A" "$NS_B" "$NS_C" >"$facts/nodes"
 while read -r node _ ns; do
-	ip -n "$ns" -j link show dev eth0 >"$facts/$node.link.json"
-	ip -n "$ns" -j -6 addr show dev eth0 >"$facts/$node.addr.json"
-	ip -n "$ns" -j -6 neigh show dev eth0 >"$facts/$node.neigh.json"
-	ip -n "$ns" -j -6 route show dev eth0 >"$facts/$node.route.json"
-	nsx "$ns" sysctl -n net.ipv6.conf.eth0.mtu >"$facts/$node.mtu6"
+	regen_snapshot "$facts" "$node" "$ns" eth0
 	# The kernel's own count of the NSs it sent and received (RFC 4293
 	# ICMP statistics, per namespace).
 	nsx "$ns" cat /proc/net/snmp6 >"$facts/$node.snmp6"
@@ -284,9 +214,7 @@ icmpv6.type==136 && icmpv6.nd.na.target_address==$ADDR_BC
 EOF
 
 log "stop capture"
-sleep 1 # dumpcap writes a block at a time: let the last frames land
-kill -TERM "$dumpcap_pid" # not INT: background jobs start with SIGINT ignored
-wait "$dumpcap_pid" 2>/dev/null || true
+regen_dumpcap_stop 1 # the last frames land first
 
 # dumpcap writes each interface's packets in batches: time order first.
 reordercap "$raw" "$work/sorted.pcapng" >/dev/null
@@ -299,9 +227,5 @@ a probes $LL_A and $ADDR_A, ignores its own probes coming back with its own Nonc
 (b) v6s-br0: b ($MAC_B) and c ($MAC_C) on a bridge are given $ADDR_BC at the same time: c as soon as b's probe has left, during b's DAD (router_solicitation_delay=0); their probes carry different Nonces; the kernel marked it dadfailed on: ${failed[*]}. \
 Then $loser deletes and adds it again${winner:+ and $winner defends it with an NA (dadfailed again)}. \
 Regenerate with pcaps/regen/dad-loopback.sh."
-mkdir -p "$outdir"
-editcap --capture-comment "$comment" "$work/sorted.pcapng" "$work/$name.pcapng"
-cp "$work/$name.pcapng" "$outdir/$name.pcapng"
-(cd "$repo" && go run ./pcaps/regen/expectgen -pcap "$outdir/$name.pcapng" -facts "$facts" \
-	-generator "pcaps/regen/dad-loopback.sh" -scenario dad-loopback -markdown -o "$outdir/$name.expect.json")
-log "wrote $outdir/$name.pcapng ($(stat -c %s "$outdir/$name.pcapng") bytes) and $name.expect.json"
+regen_comment "$comment" "$work/sorted.pcapng" "$outdir/$name.pcapng"
+regen_expect "$outdir/$name.pcapng" "$facts" -scenario dad-loopback

@@ -42,109 +42,29 @@
 #        strongSwan (charon, swanctl, pki), iputils-ping, ethtool, go.
 # Takes about 2.5 min (70 s of it writing the expect.json files). See pcaps/regen/README.md.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # Bound the whole run: re-exec under timeout(1) once.
-if [[ -z "${V6S_REGEN_TIMED:-}" ]]; then
-	export V6S_REGEN_TIMED=1
-	exec timeout --kill-after=5 360 bash "$0" "$@"
-fi
+regen_timed 360 "$@"
+regen_need_root "network namespaces, dumpcap"
 
-if [[ $(id -u) -ne 0 ]]; then
-	echo "ikev2-strongswan.sh: must run as root (network namespaces, dumpcap)" >&2
-	exit 1
-fi
-
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 outdir=${1:-$repo/pcaps}
 name=ikev2-strongswan
 natname=ikev2-strongswan-nat
 CHARON=/usr/lib/ipsec/charon
 
-# ---- tools: install only what is missing --------------------------------
-need_pkgs=()
-command -v ip >/dev/null || need_pkgs+=(iproute2)
-command -v iptables >/dev/null || need_pkgs+=(iptables)
-command -v dumpcap >/dev/null || need_pkgs+=(tshark)
-command -v editcap >/dev/null || need_pkgs+=(wireshark-common)
-command -v reordercap >/dev/null || need_pkgs+=(wireshark-common)
-command -v tshark >/dev/null || need_pkgs+=(tshark)
-command -v ping >/dev/null || need_pkgs+=(iputils-ping)
-command -v ethtool >/dev/null || need_pkgs+=(ethtool)
-[[ -x $CHARON ]] || need_pkgs+=(strongswan-charon)
-command -v swanctl >/dev/null || need_pkgs+=(strongswan-swanctl)
-command -v pki >/dev/null || need_pkgs+=(strongswan-pki)
-[[ -e /usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so ]] || need_pkgs+=(libcharon-extra-plugins)
-[[ -e /usr/lib/ipsec/plugins/libstrongswan-curve25519.so ]] || need_pkgs+=(libstrongswan-extra-plugins)
-if ((${#need_pkgs[@]})); then
-	echo "installing: ${need_pkgs[*]}" >&2
-	echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
-fi
-command -v go >/dev/null || { echo "ikev2-strongswan.sh: needs go (to write the expect.json)" >&2; exit 1; }
+# ---- tools: install only what is missing (regen_need, lib.sh) -----------
+regen_need ip iptables dumpcap editcap reordercap tshark ping ethtool "$CHARON=strongswan-charon" swanctl pki \
+	/usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so=libcharon-extra-plugins \
+	/usr/lib/ipsec/plugins/libstrongswan-curve25519.so=libstrongswan-extra-plugins
+regen_need_go "to write the expect.json"
 
-# ---- names, cleanup -----------------------------------------------------
-tag="v6s-$$"
+# ---- names, cleanup (regen_scratch: lib.sh) ------------------------------
 NS_SW="$tag-sw" NS_I="$tag-ini" NS_R="$tag-res"
 NS_NI="$tag-nini" NS_NAT="$tag-nat" NS_NR="$tag-nres"
-made_ns=()
-pids=()
 declare -A charon_pid=()
-work=$(mktemp -d /tmp/v6s-regen.XXXXXX)
-
-cleanup() {
-	local rc=$?
-	set +e
-	for p in "${pids[@]}"; do
-		kill -CONT "$p" 2>/dev/null # a stopped charon cannot act on TERM
-		kill -TERM "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	# Anything still running inside our namespaces is ours: end it by pid.
-	for ns in "${made_ns[@]}"; do
-		for p in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -KILL "$p" 2>/dev/null
-		done
-		ip netns del "$ns" 2>/dev/null
-	done
-	if [[ -n ${V6S_KEEP:-} ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-log() { printf '%s %s\n' "$(date +%T.%3N)" "$*" >&2; }
-nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
-
-mkns() {
-	ip netns add "$1"
-	made_ns+=("$1")
-	ip -n "$1" link set lo up
-}
-
-# wait_until SECONDS CMD...: poll CMD every 100 ms, bounded.
-wait_until() {
-	local limit=$1; shift
-	local i n=$((limit * 10))
-	for ((i = 0; i < n; i++)); do
-		if "$@"; then return 0; fi
-		sleep 0.1
-	done
-	log "timed out after ${limit}s waiting for: $*"
-	return 1
-}
-
-# csum_off NS DEV: no checksum offload on DEV. veths offload by default,
-# so a UDP datagram would cross the links, and be captured, with only the
-# pseudo-header sum in its checksum field (CHECKSUM_PARTIAL): every IKE
-# and ESP-in-UDP packet would show as a bad checksum. With tx off the
-# kernel fills it in before the packet leaves the sending interface, i.e.
-# before any capture sees it.
-csum_off() { ip netns exec "$1" ethtool -K "$2" tx off >/dev/null; }
+regen_scratch v6s-regen
 
 # no_bad_udp_checksum PCAPNG: stop unless every UDP checksum is complete.
 no_bad_udp_checksum() {
@@ -154,25 +74,6 @@ no_bad_udp_checksum() {
 		echo "ikev2-strongswan.sh: $n frames in $1 with a bad UDP checksum (checksum offload still on?)" >&2
 		exit 1
 	fi
-}
-
-# start_dumpcap RAWFILE NS IFACE...: capture in NS on the interfaces.
-start_dumpcap() {
-	local raw=$1 ns=$2; shift 2
-	local args=() i
-	for i in "$@"; do args+=(-i "$i"); done
-	ip netns exec "$ns" dumpcap -q "${args[@]}" -w "$raw" -a duration:120 2>"$raw.err" &
-	dumpcap_pid=$!
-	pids+=("$dumpcap_pid")
-	wait_until 10 grep -qs "Capturing on" "$raw.err" || { cat "$raw.err" >&2; exit 1; }
-	sleep 0.3
-}
-stop_dumpcap() {
-	# dumpcap gets packets a block at a time and drops the unfinished
-	# block on SIGTERM: let the last packets reach the file first.
-	sleep 1.5
-	kill -TERM "$dumpcap_pid" # not INT: background jobs start with SIGINT ignored
-	wait "$dumpcap_pid" 2>/dev/null || true
 }
 
 # ---- strongSwan ---------------------------------------------------------
@@ -401,17 +302,17 @@ IN_I=$PFX:a::1 IN_R=$PFX:b::1
 PSK_SECRET=v6scope-lab-psk-not-secret
 
 log "building $NS_SW $NS_I $NS_R"
-for ns in "$NS_SW" "$NS_I" "$NS_R"; do mkns "$ns"; done
+for ns in "$NS_SW" "$NS_I" "$NS_R"; do regen_netns_add "$ns"; done
 nsx "$NS_SW" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 ip -n "$NS_SW" link add v6s-ike0 type bridge stp_state 0 mcast_snooping 0
-csum_off "$NS_SW" v6s-ike0
+regen_offload_off "$NS_SW" v6s-ike0
 for spec in "v6s-ini $NS_I $MAC_I $ADDR_I $IN_I" "v6s-res $NS_R $MAC_R $ADDR_R $IN_R"; do
 	read -r port ns mac addr inner <<<"$spec"
 	ip -n "$NS_SW" link add "$port" type veth peer name eth0 netns "$ns"
 	ip -n "$NS_SW" link set "$port" master v6s-ike0 up
 	ip -n "$ns" link set eth0 address "$mac"
-	csum_off "$NS_SW" "$port"
-	csum_off "$ns" eth0
+	regen_offload_off "$NS_SW" "$port"
+	regen_offload_off "$ns" eth0
 	# No router here: keep the link quiet apart from IKE and its ND.
 	nsx "$ns" sysctl -qw net.ipv6.conf.eth0.accept_ra=0 net.ipv6.conf.eth0.autoconf=0 \
 		net.ipv6.conf.eth0.router_solicitations=0
@@ -580,7 +481,7 @@ EOF
 ping_inner() { nsx "$NS_I" ping -6 -n -c "${1:-2}" -i 0.3 -W 2 -I "$IN_I" "$IN_R" >/dev/null; }
 
 raw1="$work/raw1.pcapng"
-start_dumpcap "$raw1" "$NS_SW" v6s-ike0
+regen_dumpcap_start "$raw1" "$NS_SW" 120 -i v6s-ike0
 
 log "charon up in $NS_R and $NS_I"
 start_charon res "$NS_R"
@@ -634,24 +535,15 @@ kill -STOP "${charon_pid[res]}"
 wait_until 20 no_sa ini cert || true
 touch "$work/ini/poll.stop"
 snapshot_sas ini end
-stop_dumpcap
+regen_dumpcap_stop 1.5 # the last frames land first
 kill -CONT "${charon_pid[res]}"
 
 # ---- facts for capture 1 -------------------------------------------------
-# snapshot NODE NS IFACE FACTSDIR: ip -j views of one node for expectgen.
-snapshot() {
-	local node=$1 ns=$2 ifc=$3 facts=$4
-	ip -n "$ns" -j link show dev "$ifc" >"$facts/$node.link.json"
-	ip -n "$ns" -j -6 addr show dev "$ifc" >"$facts/$node.addr.json"
-	ip -n "$ns" -j -6 neigh show dev "$ifc" >"$facts/$node.neigh.json"
-	ip -n "$ns" -j -6 route show dev "$ifc" >"$facts/$node.route.json"
-	nsx "$ns" sysctl -n "net.ipv6.conf.$ifc.mtu" >"$facts/$node.mtu6"
-}
 facts1="$work/facts1"
 mkdir -p "$facts1"
 printf 'ini initiator %s\nres responder %s\n' "$NS_I" "$NS_R" >"$facts1/nodes"
-snapshot ini "$NS_I" eth0 "$facts1"
-snapshot res "$NS_R" eth0 "$facts1"
+regen_snapshot "$facts1" ini "$NS_I" eth0
+regen_snapshot "$facts1" res "$NS_R" eth0
 printf '%s ini\n%s res\n%s ini-inner\n%s res-inner\n' "$ADDR_I" "$ADDR_R" "$IN_I" "$IN_R" >"$facts1/names"
 ike_facts "$work/ini/charon.log" >"$facts1/ike"
 ike_facts "$work/res/charon.log" >"$work/res/ike"
@@ -677,12 +569,12 @@ IN_NI=$PFX:c::1 IN_NR=$PFX:d::1
 NAT_PORTS=61000-61099
 
 log "building $NS_NI $NS_NAT $NS_NR"
-for ns in "$NS_NI" "$NS_NAT" "$NS_NR"; do mkns "$ns"; done
+for ns in "$NS_NI" "$NS_NAT" "$NS_NR"; do regen_netns_add "$ns"; done
 # The NAT's two sides are named for what they are; the capture shows them.
 ip -n "$NS_NAT" link add v6s-in type veth peer name eth0 netns "$NS_NI"
 ip -n "$NS_NAT" link add v6s-out type veth peer name eth0 netns "$NS_NR"
 for ns_dev in "$NS_NAT:v6s-in" "$NS_NAT:v6s-out" "$NS_NI:eth0" "$NS_NR:eth0"; do
-	csum_off "${ns_dev%%:*}" "${ns_dev#*:}"
+	regen_offload_off "${ns_dev%%:*}" "${ns_dev#*:}"
 done
 nsx "$NS_NAT" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 \
 	net.ipv4.ip_forward=1
@@ -780,7 +672,7 @@ secrets {
 EOF
 
 raw2="$work/raw2.pcapng"
-start_dumpcap "$raw2" "$NS_NAT" v6s-in v6s-out
+regen_dumpcap_start "$raw2" "$NS_NAT" 120 -i v6s-in -i v6s-out
 log "charon up in $NS_NR and $NS_NI"
 start_charon nres "$NS_NR"
 start_charon nini "$NS_NI"
@@ -795,13 +687,13 @@ log "nat: delete"
 sw nini --terminate --ike nat --timeout 5 >/dev/null
 wait_until 5 no_sa nres nat
 nat_conntrack=$(nsx "$NS_NAT" cat /proc/net/nf_conntrack 2>/dev/null | grep -c udp || true)
-stop_dumpcap
+regen_dumpcap_stop 1.5 # the last frames land first
 
 facts2="$work/facts2"
 mkdir -p "$facts2"
 printf 'nini initiator %s\nnres responder %s\n' "$NS_NI" "$NS_NR" >"$facts2/nodes"
-snapshot nini "$NS_NI" eth0 "$facts2"
-snapshot nres "$NS_NR" eth0 "$facts2"
+regen_snapshot "$facts2" nini "$NS_NI" eth0
+regen_snapshot "$facts2" nres "$NS_NR" eth0
 printf '%s nini\n%s nres\n%s nat-inside\n%s nat-outside\n%s nini-inner\n%s nres-inner\n' \
 	"$ADDR_NI" "$ADDR_NR" "$NAT_IN" "$NAT_OUT" "$IN_NI" "$IN_NR" >"$facts2/names"
 ike_facts "$work/nini/charon.log" >"$facts2/ike"
@@ -839,12 +731,12 @@ NAT detection (NAT_DETECTION_SOURCE_IP/DESTINATION_IP) finds the NAT, IKE floats
 NAT-T keepalives (one 0xff byte, every 3 s while idle) from the initiator, then Delete IKE SA. \
 Decrypt with ikev2-strongswan.ikev2_decryption_table. Regenerate with pcaps/regen/ikev2-strongswan.sh."
 no_bad_udp_checksum "$raw1"
-editcap --capture-comment "$comment1" "$raw1" "$outdir/$name.pcapng"
+regen_comment "$comment1" "$raw1" "$outdir/$name.pcapng"
 # dumpcap writes each interface's packets a block at a time: put the two
 # interfaces' frames back in time order.
 reordercap "$raw2" "$work/raw2-sorted.pcapng" >/dev/null
 no_bad_udp_checksum "$work/raw2-sorted.pcapng"
-editcap --capture-comment "$comment2" "$work/raw2-sorted.pcapng" "$outdir/$natname.pcapng"
+regen_comment "$comment2" "$work/raw2-sorted.pcapng" "$outdir/$natname.pcapng"
 
 # tshark must decrypt every encrypted IKE message with the table, and
 # find every integrity checksum correct.
@@ -864,8 +756,6 @@ done
 
 for pair in "$name:$facts1" "$natname:$facts2"; do
 	f=${pair%%:*} facts=${pair#*:}
-	(cd "$repo" && go run ./pcaps/regen/expectgen -scenario ikev2 -pcap "$outdir/$f.pcapng" -facts "$facts" \
-		-generator "pcaps/regen/ikev2-strongswan.sh" -markdown -o "$outdir/$f.expect.json")
-	log "wrote $outdir/$f.pcapng ($(stat -c %s "$outdir/$f.pcapng") bytes) and $f.expect.json"
+	regen_expect "$outdir/$f.pcapng" "$facts" -scenario ikev2
 done
 log "wrote $table; the NAT held $nat_conntrack UDP conntrack entries"

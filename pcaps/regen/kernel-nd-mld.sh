@@ -20,89 +20,24 @@
 # Needs: root, iproute2, dumpcap/editcap/tshark, radvd, iputils-ping, go.
 # Takes 25-30 s. See pcaps/regen/README.md.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # Bound the whole run: re-exec under timeout(1) once.
-if [[ -z "${V6S_REGEN_TIMED:-}" ]]; then
-	export V6S_REGEN_TIMED=1
-	exec timeout --kill-after=5 90 bash "$0" "$@"
-fi
+regen_timed 90 "$@"
+regen_need_root "network namespaces, dumpcap"
 
-if [[ $(id -u) -ne 0 ]]; then
-	echo "kernel-nd-mld.sh: must run as root (network namespaces, dumpcap)" >&2
-	exit 1
-fi
-
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 outdir=${1:-$repo/pcaps}
 name=kernel-nd-mld
 
-# ---- tools: install only what is missing --------------------------------
-need_pkgs=()
-command -v ip >/dev/null || need_pkgs+=(iproute2)
-command -v dumpcap >/dev/null || need_pkgs+=(tshark)
-command -v editcap >/dev/null || need_pkgs+=(wireshark-common)
-command -v tshark >/dev/null || need_pkgs+=(tshark)
-command -v radvd >/dev/null || need_pkgs+=(radvd)
-command -v ping >/dev/null || need_pkgs+=(iputils-ping)
-if ((${#need_pkgs[@]})); then
-	echo "installing: ${need_pkgs[*]}" >&2
-	echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
-fi
-command -v go >/dev/null || { echo "kernel-nd-mld.sh: needs go (to write the expect.json)" >&2; exit 1; }
+# ---- tools: install only what is missing (regen_need, lib.sh) -----------
+regen_need ip dumpcap editcap tshark radvd ping
+regen_need_go "to write the expect.json"
 
-# ---- names, cleanup -----------------------------------------------------
-tag="v6s-$$"
+# ---- names, cleanup (regen_scratch: lib.sh) ------------------------------
 NS_SW="$tag-sw" NS_R="$tag-rtr" NS_A="$tag-a" NS_B="$tag-b"
-made_ns=()
-pids=()
-work=$(mktemp -d /tmp/v6s-regen.XXXXXX)
+regen_scratch v6s-regen
 
-cleanup() {
-	local rc=$?
-	set +e
-	for p in "${pids[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	# Anything still running inside our namespaces is ours: end it by pid.
-	for ns in "${made_ns[@]}"; do
-		for p in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -KILL "$p" 2>/dev/null
-		done
-		ip netns del "$ns" 2>/dev/null
-	done
-	if [[ -n ${V6S_KEEP:-} ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-log() { printf '%s %s\n' "$(date +%T.%3N)" "$*" >&2; }
-nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
-
-mkns() {
-	ip netns add "$1"
-	made_ns+=("$1")
-	ip -n "$1" link set lo up
-}
-
-# wait_until SECONDS CMD...: poll CMD every 100 ms, bounded.
-wait_until() {
-	local limit=$1; shift
-	local i n=$((limit * 10))
-	for ((i = 0; i < n; i++)); do
-		if "$@"; then return 0; fi
-		sleep 0.1
-	done
-	log "timed out after ${limit}s waiting for: $*"
-	return 1
-}
 no_tentative() { [[ -z $(ip -n "$1" -6 addr show dev eth0 tentative) ]]; }
 has_global() {
 	[[ -n $(ip -n "$1" -6 addr show dev eth0 scope global -tentative) ]]
@@ -118,7 +53,7 @@ GUA_B=$PFX:76:36ff:fe00:b
 
 # ---- topology -----------------------------------------------------------
 log "building $NS_SW $NS_R $NS_A $NS_B"
-for ns in "$NS_SW" "$NS_R" "$NS_A" "$NS_B"; do mkns "$ns"; done
+for ns in "$NS_SW" "$NS_R" "$NS_A" "$NS_B"; do regen_netns_add "$ns"; done
 
 nsx "$NS_SW" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 ip -n "$NS_SW" link add v6s-br0 type bridge stp_state 0 mcast_snooping 0
@@ -152,11 +87,7 @@ done
 raw="$work/raw.pcapng"
 # Background jobs run `ip netns exec` directly (not via nsx): $! must be
 # the daemon itself, so that kill reaches it.
-ip netns exec "$NS_SW" dumpcap -q -i v6s-br0 -w "$raw" -a duration:60 2>"$work/dumpcap.err" &
-dumpcap_pid=$!
-pids+=("$dumpcap_pid")
-wait_until 10 grep -q 'Capturing on' "$work/dumpcap.err" || { cat "$work/dumpcap.err" >&2; exit 1; }
-sleep 0.3
+regen_dumpcap_start "$raw" "$NS_SW" 60 -i v6s-br0
 
 # ---- router up: DAD for fe80:: and the static address, MLD joins ---------
 log "router up"
@@ -260,11 +191,7 @@ mkdir -p "$facts"
 printf 'rtr router %s\na host %s\nb host %s\n' "$NS_R" "$NS_A" "$NS_B" >"$facts/nodes"
 for nd in "rtr:$NS_R" "a:$NS_A" "b:$NS_B"; do
 	node=${nd%%:*} ns=${nd#*:}
-	ip -n "$ns" -j link show dev eth0 >"$facts/$node.link.json"
-	ip -n "$ns" -j -6 addr show dev eth0 >"$facts/$node.addr.json"
-	ip -n "$ns" -j -6 neigh show dev eth0 >"$facts/$node.neigh.json"
-	ip -n "$ns" -j -6 route show dev eth0 >"$facts/$node.route.json"
-	nsx "$ns" sysctl -n net.ipv6.conf.eth0.mtu >"$facts/$node.mtu6"
+	regen_snapshot "$facts" "$node" "$ns" eth0
 done
 # NUD trace for a -> GUA_B: merge the monitor (wall clock in brackets)
 # and the poll loop, ordered by time.
@@ -281,13 +208,8 @@ done
 log "radvd stop"
 kill -TERM "$radvd_pid"
 wait "$radvd_pid" 2>/dev/null || true
-# dumpcap gets packets a ring block at a time and drops the unfinished
-# block on SIGTERM: give the final RA time to reach the file.
-sleep 1.5
-
 log "stop capture"
-kill -TERM "$dumpcap_pid" # not INT: background jobs start with SIGINT ignored
-wait "$dumpcap_pid" 2>/dev/null || true
+regen_dumpcap_stop 1.5 # the final RA lands first
 
 # ---- comment, expect.json -----------------------------------------------
 radvd_version=$({ radvd -v 2>&1 || true; } | awk '/^Version:/ {print $2}')
@@ -298,12 +220,8 @@ Hosts a ($MAC_A) and b ($MAC_B) come up: DAD NS with Nonce, MLDv2 reports with R
 a pings b's global address (multicast NS, solicited NA, echo); a's entry for b goes STALE, a pings again: DELAY, unicast NS probe, REACHABLE \
 (base_reachable_time_ms=2500, delay_first_probe_time=1). b pings rtr link-local. radvd stops: RA with Router Lifetime 0. \
 Regenerate with pcaps/regen/kernel-nd-mld.sh."
-mkdir -p "$outdir"
-editcap --capture-comment "$comment" "$raw" "$work/$name.pcapng"
-cp "$work/$name.pcapng" "$outdir/$name.pcapng"
-(cd "$repo" && go run ./pcaps/regen/expectgen -pcap "$outdir/$name.pcapng" -facts "$facts" \
-	-generator "pcaps/regen/kernel-nd-mld.sh" -markdown -o "$outdir/$name.expect.json")
-log "wrote $outdir/$name.pcapng ($(stat -c %s "$outdir/$name.pcapng") bytes) and $name.expect.json"
+regen_comment "$comment" "$raw" "$outdir/$name.pcapng"
+regen_expect "$outdir/$name.pcapng" "$facts"
 for f in "$work"/radvd.err; do
 	grep -i 'error' "$f" >&2 || true
 done

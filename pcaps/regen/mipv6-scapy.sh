@@ -28,92 +28,26 @@
 # Needs: root, iproute2, ip6tables, dumpcap/editcap/tshark, python3-scapy, go.
 # Takes about 25 s. See pcaps/regen/README.md.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
-if [[ -z "${V6S_REGEN_TIMED:-}" ]]; then
-	export V6S_REGEN_TIMED=1
-	exec timeout --kill-after=5 180 bash "$0" "$@"
-fi
+# Bound the whole run: re-exec under timeout(1) once.
+regen_timed 180 "$@"
+regen_need_root "network namespaces, dumpcap"
 
-if [[ $(id -u) -ne 0 ]]; then
-	echo "mipv6-scapy.sh: must run as root (network namespaces, dumpcap)" >&2
-	exit 1
-fi
-
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 outdir=${1:-$repo/pcaps}
 name=mipv6-nemo
 # Debian's python, where python3-scapy installs (not a pyenv shim).
 PY=/usr/bin/python3
 
-# ---- tools: install only what is missing --------------------------------
-need_pkgs=()
-command -v ip >/dev/null || need_pkgs+=(iproute2)
-command -v ip6tables >/dev/null || need_pkgs+=(iptables)
-command -v dumpcap >/dev/null || need_pkgs+=(tshark)
-command -v editcap >/dev/null || need_pkgs+=(wireshark-common)
-command -v tshark >/dev/null || need_pkgs+=(tshark)
-[[ -x $PY ]] && $PY -c 'import scapy.layers.inet6' 2>/dev/null || need_pkgs+=(python3-scapy)
-if ((${#need_pkgs[@]})); then
-	echo "installing: ${need_pkgs[*]}" >&2
-	echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
-	apt-get update -qq
-	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null; then
-		# A half-configured unrelated package makes apt refuse everything;
-		# these packages need nothing that is not already installed.
-		dl=$(mktemp -d /tmp/v6s-debs.XXXXXX)
-		(cd "$dl" && chmod 777 . && apt-get download "${need_pkgs[@]}" && dpkg -i ./*.deb) >/dev/null
-		rm -rf "$dl"
-	fi
-fi
-command -v go >/dev/null || { echo "mipv6-scapy.sh: needs go (to write the expect.json)" >&2; exit 1; }
+# ---- tools: install only what is missing (regen_need, lib.sh) -----------
+regen_need ip ip6tables dumpcap editcap tshark py:scapy.layers.inet6=python3-scapy
+regen_need_go "to write the expect.json"
 
-# ---- names, cleanup -----------------------------------------------------
-tag="v6s-$$"
+# ---- names, cleanup (regen_scratch: lib.sh) ------------------------------
 NS_FL="$tag-fl" NS_R="$tag-rtr" NS_HA="$tag-ha" NS_CN="$tag-cn" NS_MN="$tag-mn" NS_MR="$tag-mr"
-made_ns=()
-pids=()
-work=$(mktemp -d /tmp/v6s-mipv6.XXXXXX)
+regen_scratch v6s-mipv6
 
-cleanup() {
-	local rc=$?
-	set +e
-	for p in "${pids[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	for ns in "${made_ns[@]}"; do
-		for p in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -KILL "$p" 2>/dev/null
-		done
-		ip netns del "$ns" 2>/dev/null
-	done
-	if [[ -n ${V6S_KEEP:-} ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-log() { printf '%s %s\n' "$(date +%T.%3N)" "$*" >&2; }
-nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
-mkns() {
-	ip netns add "$1"
-	made_ns+=("$1")
-	ip -n "$1" link set lo up
-}
-wait_until() {
-	local limit=$1; shift
-	local i n=$((limit * 10))
-	for ((i = 0; i < n; i++)); do
-		if "$@"; then return 0; fi
-		sleep 0.1
-	done
-	log "timed out after ${limit}s waiting for: $*"
-	return 1
-}
 no_tentative() { [[ -z $(ip -n "$1" -6 addr show tentative) ]]; }
 
 HOME_PFX=2001:db8:10:1 FGN_PFX=2001:db8:20:1 CN_PFX=2001:db8:30:1
@@ -126,7 +60,7 @@ MAC_R1=02:76:36:00:02:11 MAC_HA=02:76:36:00:02:12 MAC_R2=02:76:36:00:02:21 MAC_C
 
 # ---- topology -----------------------------------------------------------
 log "building $tag-{fl,rtr,ha,cn,mn,mr}"
-for ns in "$NS_FL" "$NS_R" "$NS_HA" "$NS_CN" "$NS_MN" "$NS_MR"; do mkns "$ns"; done
+for ns in "$NS_FL" "$NS_R" "$NS_HA" "$NS_CN" "$NS_MN" "$NS_MR"; do regen_netns_add "$ns"; done
 nsx "$NS_FL" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 ip -n "$NS_FL" link add v6s-br0 type bridge stp_state 0 mcast_snooping 0
 for spec in "v6s-rtr:$NS_R:$MAC_R" "v6s-mn:$NS_MN:$MAC_MN" "v6s-mr:$NS_MR:$MAC_MR"; do
@@ -179,11 +113,7 @@ sleep 1 # let the MLD reports of the interfaces coming up pass before capturing
 
 # ---- capture ------------------------------------------------------------
 raw="$work/raw.pcapng"
-ip netns exec "$NS_FL" dumpcap -q -i v6s-br0 -w "$raw" -a duration:80 2>"$work/dumpcap.err" &
-dumpcap_pid=$!
-pids+=("$dumpcap_pid")
-wait_until 10 grep -q 'Capturing on' "$work/dumpcap.err" || { cat "$work/dumpcap.err" >&2; exit 1; }
-sleep 0.3
+regen_dumpcap_start "$raw" "$NS_FL" 80 -i v6s-br0
 
 state="$work/state"
 mkdir -p "$state"
@@ -214,20 +144,14 @@ mkdir -p "$facts"
 printf 'mn mobile-node %s\nmr mobile-router %s\nrtr router %s\nha home-agent %s\ncn correspondent %s\n' \
 	"$NS_MN" "$NS_MR" "$NS_R" "$NS_HA" "$NS_CN" >"$facts/nodes"
 while read -r node _ ns; do
-	ip -n "$ns" -j link show dev eth0 >"$facts/$node.link.json"
-	ip -n "$ns" -j -6 addr show dev eth0 >"$facts/$node.addr.json"
-	ip -n "$ns" -j -6 neigh show dev eth0 >"$facts/$node.neigh.json"
-	ip -n "$ns" -j -6 route show dev eth0 >"$facts/$node.route.json"
-	nsx "$ns" sysctl -n net.ipv6.conf.eth0.mtu >"$facts/$node.mtu6"
+	regen_snapshot "$facts" "$node" "$ns" eth0
 done <"$facts/nodes"
 ip -n "$NS_HA" -6 neigh show proxy >"$work/ha.proxy"
 ip -n "$NS_HA" -6 route show type blackhole >"$work/ha.blackhole"
 
 log "stop"
 for p in "${pids[@]:1}"; do kill -TERM "$p" 2>/dev/null || true; done
-sleep 1.5 # dumpcap writes a block at a time: let the last frames land
-kill -TERM "$dumpcap_pid"
-wait "$dumpcap_pid" 2>/dev/null || true
+regen_dumpcap_stop 1.5 # the last frames land first
 
 # ---- checks: tshark must find every MH well formed ----------------------
 bad=$(tshark -r "$raw" -Y '_ws.malformed || _ws.expert.severity==error || icmpv6.type==4' 2>/dev/null | wc -l)
@@ -257,12 +181,8 @@ a Binding Error (status 1) for a route-optimised packet after it, deregistration
 MR: NEMO BU seq 500 with the R flag and a Mobile Network Prefix option, BA with R, a ping from $MNN through the tunnel. \
 No IPsec between MN and HA (RFC 6275 sec. 5.1 requires ESP: not implemented here). \
 CN secret Kcn $kcn, nonces (index=value) $nonces. Regenerate with pcaps/regen/mipv6-scapy.sh."
-mkdir -p "$outdir"
-editcap --capture-comment "$comment" "$raw" "$work/$name.pcapng"
-cp "$work/$name.pcapng" "$outdir/$name.pcapng"
-(cd "$repo" && go run ./pcaps/regen/expectgen -pcap "$outdir/$name.pcapng" -facts "$facts" \
-	-generator "pcaps/regen/mipv6-scapy.sh" -scenario mipv6 -markdown -o "$outdir/$name.expect.json")
-log "wrote $outdir/$name.pcapng ($(stat -c %s "$outdir/$name.pcapng") bytes) and $name.expect.json"
+regen_comment "$comment" "$raw" "$outdir/$name.pcapng"
+regen_expect "$outdir/$name.pcapng" "$facts" -scenario mipv6
 log "HA proxy entries at the end: $(tr '\n' ';' <"$work/ha.proxy") blackhole routes: $(tr '\n' ';' <"$work/ha.blackhole")"
 # The actors' own account (Kcn, nonces, tokens, binding caches): keep it.
 cat "$state"/*.log >"$work/actors.jsonl"

@@ -29,62 +29,27 @@
 # Takes about 1.5 min on 2 CPUs. V6S_KEEP=1 keeps the scratch directory (and each
 # part's). See pcaps/regen/README.md.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # Bound the whole run: re-exec under timeout(1) once. The parts are
 # bounded by their own timeouts (at most 360 s, ikev2-strongswan.sh).
-if [[ -z "${V6S_REGEN_TIMED:-}" ]]; then
-	export V6S_REGEN_TIMED=1
-	exec timeout --kill-after=30 600 bash "$0" "$@"
-fi
+regen_timed --kill-after=30 600 "$@"
+regen_need_root "the parts need network namespaces, dumpcap"
 
-if [[ $(id -u) -ne 0 ]]; then
-	echo "mixed.sh: must run as root (the parts need network namespaces, dumpcap)" >&2
-	exit 1
-fi
-
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 outdir=${1:-$repo/pcaps}
 name=mixed
 
 # ---- tools: install only what is missing (the parts check their own) -----
-need_pkgs=()
-command -v mergecap >/dev/null || need_pkgs+=(wireshark-common)
-command -v editcap >/dev/null || need_pkgs+=(wireshark-common)
-command -v capinfos >/dev/null || need_pkgs+=(wireshark-common)
-command -v tshark >/dev/null || need_pkgs+=(tshark)
-if ((${#need_pkgs[@]})); then
-	echo "installing: ${need_pkgs[*]}" >&2
-	echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
-fi
-command -v go >/dev/null || { echo "mixed.sh: needs go (ifprefix, expectgen)" >&2; exit 1; }
+regen_need mergecap editcap capinfos tshark
+regen_need_go "ifprefix, expectgen"
 
-# ---- cleanup --------------------------------------------------------------
-work=$(mktemp -d /tmp/v6s-mixed.XXXXXX)
-pids=()
-
-cleanup() {
-	local rc=$?
-	set +e
-	# Each part runs under its own timeout(1), in a process group of its
-	# own: TERM to that timeout reaches the part's script, whose EXIT trap
-	# tears down its namespaces. Then wait for them to finish doing so.
-	for p in "${pids[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	if [[ -n ${V6S_KEEP:-} ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-log() { printf '%s %s\n' "$(date +%T.%3N)" "$*" >&2; }
+# ---- cleanup (regen_scratch: lib.sh) ----------------------------------------
+# Each part runs under its own timeout(1), in a process group of its own:
+# the cleanup's TERM to that timeout (pids) reaches the part's script,
+# whose EXIT trap tears down its namespaces; the cleanup then waits for
+# them to finish doing so. This script makes no namespace of its own.
+regen_scratch v6s-mixed
 
 # ---- the parts --------------------------------------------------------------
 # part NAME SCRIPT CAPTURE...: NAME is the prefix of the part's interfaces.

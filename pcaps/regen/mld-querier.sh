@@ -25,92 +25,27 @@
 # Needs: root, iproute2, dumpcap/editcap/tshark, python3, go.
 # Takes about 40 s. See pcaps/regen/README.md.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # Bound the whole run: re-exec under timeout(1) once.
-if [[ -z "${V6S_REGEN_TIMED:-}" ]]; then
-	export V6S_REGEN_TIMED=1
-	exec timeout --kill-after=5 300 bash "$0" "$@"
-fi
+regen_timed 300 "$@"
+regen_need_root "network namespaces, dumpcap"
 
-if [[ $(id -u) -ne 0 ]]; then
-	echo "mld-querier.sh: must run as root (network namespaces, dumpcap)" >&2
-	exit 1
-fi
-
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 outdir=${1:-$repo/pcaps}
 name=mld-querier
 
-# ---- tools: install only what is missing --------------------------------
-need_pkgs=()
-command -v ip >/dev/null || need_pkgs+=(iproute2)
-command -v bridge >/dev/null || need_pkgs+=(iproute2)
-command -v dumpcap >/dev/null || need_pkgs+=(tshark)
-command -v editcap >/dev/null || need_pkgs+=(wireshark-common)
-command -v tshark >/dev/null || need_pkgs+=(tshark)
-command -v python3 >/dev/null || need_pkgs+=(python3)
-if ((${#need_pkgs[@]})); then
-	echo "installing: ${need_pkgs[*]}" >&2
-	echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
-fi
-command -v go >/dev/null || { echo "mld-querier.sh: needs go (to write the expect.json)" >&2; exit 1; }
+# ---- tools: install only what is missing (regen_need, lib.sh) -----------
+regen_need ip bridge dumpcap editcap tshark python3
+regen_need_go "to write the expect.json"
 
-# ---- names, cleanup -----------------------------------------------------
-tag="v6s-$$"
+# ---- names, cleanup (regen_scratch: lib.sh) ------------------------------
 NS_SW="$tag-sw" NS_Q1="$tag-q1" NS_Q2="$tag-q2"
 NS_H1="$tag-h1" NS_H2="$tag-h2" NS_H3="$tag-h3"
-made_ns=()
-pids=()
-work=$(mktemp -d /tmp/v6s-mld-querier.XXXXXX)
+regen_scratch v6s-mld-querier
+# The members' fifos (fds 5-7) close first, so their readers can end.
+regen_cleanup_hook() { { exec 5>&- 6>&- 7>&-; } 2>/dev/null; }
 
-cleanup() {
-	local rc=$?
-	set +e
-	{ exec 5>&- 6>&- 7>&-; } 2>/dev/null
-	for p in "${pids[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	# Anything still running inside our namespaces is ours: end it by pid.
-	for ns in "${made_ns[@]}"; do
-		for p in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -KILL "$p" 2>/dev/null
-		done
-		ip netns del "$ns" 2>/dev/null
-	done
-	if [[ -n ${V6S_KEEP:-} ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-log() { printf '%s %s\n' "$(date +%T.%3N)" "$*" >&2; }
-nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
-
-mkns() {
-	ip netns add "$1"
-	made_ns+=("$1")
-	ip -n "$1" link set lo up
-}
-
-# wait_until SECONDS CMD...: poll CMD every 100 ms until SECONDS have
-# passed (by the clock: CMD itself may take a while).
-wait_until() {
-	local limit=$1; shift
-	local end=$((SECONDS + limit))
-	while ((SECONDS < end)); do
-		if "$@"; then return 0; fi
-		sleep 0.1
-	done
-	log "timed out after ${limit}s waiting for: $*"
-	return 1
-}
 no_tentative() { [[ -z $(ip -n "$1" -6 addr show dev "$2" tentative) ]]; }
 has_ll() { [[ -n $(ip -n "$1" -6 addr show dev "$2" scope link -tentative) ]]; }
 # frames_seen N FILTER: the capture so far has at least N frames matching.
@@ -130,7 +65,7 @@ S1=2001:db8:6:2::10 S2=2001:db8:6:2::20 S3=2001:db8:6:2::30
 
 # ---- topology -----------------------------------------------------------
 log "building $tag-{sw,q1,q2,h1,h2,h3}"
-for ns in "$NS_SW" "$NS_Q1" "$NS_Q2" "$NS_H1" "$NS_H2" "$NS_H3"; do mkns "$ns"; done
+for ns in "$NS_SW" "$NS_Q1" "$NS_Q2" "$NS_H1" "$NS_H2" "$NS_H3"; do regen_netns_add "$ns"; done
 
 nsx "$NS_SW" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 ip -n "$NS_SW" link add v6s-br0 type bridge stp_state 0 mcast_snooping 0
@@ -176,11 +111,7 @@ ip -n "$NS_SW" link set v6s-br0 up
 raw="$work/raw.pcapng"
 # Background jobs run `ip netns exec` directly (not via nsx): $! must be
 # the program itself, so that kill reaches it.
-ip netns exec "$NS_SW" dumpcap -q -i v6s-br0 -f ip6 -w "$raw" -a duration:90 2>"$work/dumpcap.err" &
-dumpcap_pid=$!
-pids+=("$dumpcap_pid")
-wait_until 10 grep -q 'Capturing on' "$work/dumpcap.err" || { cat "$work/dumpcap.err" >&2; exit 1; }
-sleep 0.3
+regen_dumpcap_start "$raw" "$NS_SW" 90 -i v6s-br0 -f ip6
 
 # ---- hosts up: DAD, their own solicited-node joins (v2, v2, v1) -----------
 log "hosts up"
@@ -276,11 +207,7 @@ mkdir -p "$facts"
 printf 'q1 querier %s br0\nq2 querier %s br0\nh1 host %s eth0\nh2 host %s eth0\nh3 host %s eth0\n' \
 	"$NS_Q1" "$NS_Q2" "$NS_H1" "$NS_H2" "$NS_H3" >"$facts/nodes"
 while read -r node _ ns dev; do
-	ip -n "$ns" -j link show dev "$dev" >"$facts/$node.link.json"
-	ip -n "$ns" -j -6 addr show dev "$dev" >"$facts/$node.addr.json"
-	ip -n "$ns" -j -6 neigh show dev "$dev" >"$facts/$node.neigh.json"
-	ip -n "$ns" -j -6 route show dev "$dev" >"$facts/$node.route.json"
-	nsx "$ns" sysctl -n "net.ipv6.conf.$dev.mtu" >"$facts/$node.mtu6"
+	regen_snapshot "$facts" "$node" "$ns" "$dev"
 	case $node in
 	q*)
 		# The bridge's querier state and its group database (with source
@@ -312,9 +239,7 @@ EOF
 
 for f in "$work"/h?.members.log; do grep '^error' "$f" >&2 || true; done
 log "stop capture"
-sleep 1.5 # dumpcap writes a block at a time: let the last frames land
-kill -TERM "$dumpcap_pid" # not INT: background jobs start with SIGINT ignored
-wait "$dumpcap_pid" 2>/dev/null || true
+regen_dumpcap_stop 1.5 # the last frames land first
 # Only now let the sockets go (their leaves are not part of the story).
 for fd in 5 6 7; do echo quit >&"$fd"; done
 exec 5>&- 6>&- 7>&-
@@ -330,9 +255,5 @@ h1 joins $G_EXS source $S3 then sets EXCLUDE {$S2} (TO_EX {$S2}), h1 blocks $S1 
 After q2 takes over: h2 leaves source $S1 (BLOCK, group-and-source-specific query), h1 sets $G_EXS INCLUDE {$S2,$S3} (TO_IN), \
 h1 leaves $G_ASM (TO_IN {}, group-specific queries), h3 sends an MLDv1 Done (group-specific queries). \
 The bridges run IGMP queriers as well: the capture filter (ip6) keeps IPv4 out. Regenerate with pcaps/regen/mld-querier.sh."
-mkdir -p "$outdir"
-editcap --capture-comment "$comment" "$raw" "$work/$name.pcapng"
-cp "$work/$name.pcapng" "$outdir/$name.pcapng"
-(cd "$repo" && go run ./pcaps/regen/expectgen -pcap "$outdir/$name.pcapng" -facts "$facts" \
-	-generator "pcaps/regen/mld-querier.sh" -scenario mld-querier -markdown -o "$outdir/$name.expect.json")
-log "wrote $outdir/$name.pcapng ($(stat -c %s "$outdir/$name.pcapng") bytes) and $name.expect.json"
+regen_comment "$comment" "$raw" "$outdir/$name.pcapng"
+regen_expect "$outdir/$name.pcapng" "$facts" -scenario mld-querier

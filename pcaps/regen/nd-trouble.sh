@@ -27,95 +27,25 @@
 # Needs: root, iproute2, ip6tables, dumpcap/editcap/tshark, radvd, ndisc6,
 # thc-ipv6, iputils-ping, go. Takes about 60 s. See pcaps/regen/README.md.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # Bound the whole run: re-exec under timeout(1) once.
-if [[ -z "${V6S_REGEN_TIMED:-}" ]]; then
-	export V6S_REGEN_TIMED=1
-	exec timeout --kill-after=5 300 bash "$0" "$@"
-fi
+regen_timed 300 "$@"
+regen_need_root "network namespaces, dumpcap"
 
-if [[ $(id -u) -ne 0 ]]; then
-	echo "nd-trouble.sh: must run as root (network namespaces, dumpcap)" >&2
-	exit 1
-fi
-
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 outdir=${1:-$repo/pcaps}
 name=nd-trouble
 
-# ---- tools: install only what is missing --------------------------------
+# ---- tools: install only what is missing (regen_need, lib.sh) -----------
 # Debian's thc-ipv6 names its tools atk6-*.
-need_pkgs=()
-command -v ip >/dev/null || need_pkgs+=(iproute2)
-command -v ip6tables >/dev/null || need_pkgs+=(iptables)
-command -v dumpcap >/dev/null || need_pkgs+=(tshark)
-command -v editcap >/dev/null || need_pkgs+=(wireshark-common)
-command -v tshark >/dev/null || need_pkgs+=(tshark)
-command -v radvd >/dev/null || need_pkgs+=(radvd)
-command -v rdisc6 >/dev/null || need_pkgs+=(ndisc6)
-command -v atk6-fake_router6 >/dev/null || need_pkgs+=(thc-ipv6)
-command -v ping >/dev/null || need_pkgs+=(iputils-ping)
-if ((${#need_pkgs[@]})); then
-	echo "installing: ${need_pkgs[*]}" >&2
-	echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
-fi
-command -v go >/dev/null || { echo "nd-trouble.sh: needs go (to write the expect.json)" >&2; exit 1; }
+regen_need ip ip6tables dumpcap editcap tshark radvd rdisc6 atk6-fake_router6 ping
+regen_need_go "to write the expect.json"
 
-# ---- names, cleanup -----------------------------------------------------
-tag="v6s-$$"
+# ---- names, cleanup (regen_scratch: lib.sh) ------------------------------
 NS_SW="$tag-sw" NS_R="$tag-rtr" NS_A="$tag-a" NS_B="$tag-b" NS_C="$tag-c" NS_X="$tag-atk"
-made_ns=()
-pids=()
-work=$(mktemp -d /tmp/v6s-nd-trouble.XXXXXX)
+regen_scratch v6s-nd-trouble
 
-cleanup() {
-	local rc=$?
-	set +e
-	for p in "${pids[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	# Anything still running inside our namespaces (an attack tool that
-	# outlived its timeout, say) is ours: end it by pid.
-	for ns in "${made_ns[@]}"; do
-		for p in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -KILL "$p" 2>/dev/null
-		done
-		ip netns del "$ns" 2>/dev/null
-	done
-	if [[ -n ${V6S_KEEP:-} ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-log() { printf '%s %s\n' "$(date +%T.%3N)" "$*" >&2; }
-nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
-
-mkns() {
-	ip netns add "$1"
-	made_ns+=("$1")
-	ip -n "$1" link set lo up
-}
-
-# wait_until SECONDS CMD...: poll CMD every 100 ms until SECONDS have
-# passed (by the clock: CMD itself may take a while).
-wait_until() {
-	local limit=$1; shift
-	local end=$((SECONDS + limit))
-	while ((SECONDS < end)); do
-		if "$@"; then return 0; fi
-		sleep 0.1
-	done
-	log "timed out after ${limit}s waiting for: $*"
-	return 1
-}
 no_tentative() { [[ -z $(ip -n "$1" -6 addr show dev eth0 tentative -dadfailed) ]]; }
 has_global() {
 	[[ -n $(ip -n "$1" -6 addr show dev eth0 scope global -tentative) ]]
@@ -143,7 +73,7 @@ ROGUE=2001:db8:bad:1::/64
 
 # ---- topology -----------------------------------------------------------
 log "building $tag-{sw,rtr,a,b,c,atk}"
-for ns in "$NS_SW" "$NS_R" "$NS_A" "$NS_B" "$NS_C" "$NS_X"; do mkns "$ns"; done
+for ns in "$NS_SW" "$NS_R" "$NS_A" "$NS_B" "$NS_C" "$NS_X"; do regen_netns_add "$ns"; done
 
 nsx "$NS_SW" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 ip -n "$NS_SW" link add v6s-br0 type bridge stp_state 0 mcast_snooping 0
@@ -179,11 +109,7 @@ nsx "$NS_X" sysctl -qw net.ipv6.conf.eth0.accept_ra=0 net.ipv6.conf.eth0.autocon
 raw="$work/raw.pcapng"
 # Background jobs run `ip netns exec` directly (not via nsx): $! must be
 # the program itself, so that kill reaches it.
-ip netns exec "$NS_SW" dumpcap -q -i v6s-br0 -f ip6 -w "$raw" -a duration:100 2>"$work/dumpcap.err" &
-dumpcap_pid=$!
-pids+=("$dumpcap_pid")
-wait_until 10 grep -q 'Capturing on' "$work/dumpcap.err" || { cat "$work/dumpcap.err" >&2; exit 1; }
-sleep 0.3
+regen_dumpcap_start "$raw" "$NS_SW" 100 -i v6s-br0 -f ip6
 
 # ---- router and hosts up ----------------------------------------------------
 log "router up, radvd"
@@ -325,11 +251,7 @@ mkdir -p "$facts"
 printf 'rtr router %s\na host %s\nb host %s\nc host %s\natk attacker %s\n' \
 	"$NS_R" "$NS_A" "$NS_B" "$NS_C" "$NS_X" >"$facts/nodes"
 while read -r node _ ns; do
-	ip -n "$ns" -j link show dev eth0 >"$facts/$node.link.json"
-	ip -n "$ns" -j -6 addr show dev eth0 >"$facts/$node.addr.json"
-	ip -n "$ns" -j -6 neigh show dev eth0 >"$facts/$node.neigh.json"
-	ip -n "$ns" -j -6 route show dev eth0 >"$facts/$node.route.json"
-	nsx "$ns" sysctl -n net.ipv6.conf.eth0.mtu >"$facts/$node.mtu6"
+	regen_snapshot "$facts" "$node" "$ns" eth0
 done <"$facts/nodes"
 cp "$work/a.redirect.json" "$facts/a.routecache.json"
 # NUD trace for a -> GUA_B: the monitor (wall clock in brackets) and the
@@ -361,9 +283,7 @@ EOF
 log "stop capture"
 kill -TERM "$radvd_pid" # its final RA (Router Lifetime 0) ends the capture
 wait "$radvd_pid" 2>/dev/null || true
-sleep 1.5 # dumpcap writes a block at a time: let the last frames land
-kill -TERM "$dumpcap_pid" # not INT: background jobs start with SIGINT ignored
-wait "$dumpcap_pid" 2>/dev/null || true
+regen_dumpcap_stop 1.5 # the last frames land first
 
 # ---- comment, expect.json -----------------------------------------------
 radvd_version=$({ radvd -v 2>&1 || true; } | awk '/^Version:/ {print $2}')
@@ -377,10 +297,6 @@ b goes silent (ip6tables DROP): a's entry for $GUA_B goes STALE, DELAY, PROBE (3
 Attacks, each under timeout 3: atk6-fake_advertise6 tells a that $LL_B is at $MAC_X (O flag); atk6-parasite6 answers c's NS for silent b; \
 atk6-dos-new-ip6 answers c's DAD for $DOS (dadfailed); atk6-fake_router6 advertises $ROGUE (hosts take the prefix and a default route via atk). \
 radvd stops: RA with Router Lifetime 0. Regenerate with pcaps/regen/nd-trouble.sh."
-mkdir -p "$outdir"
-editcap --capture-comment "$comment" "$raw" "$work/$name.pcapng"
-cp "$work/$name.pcapng" "$outdir/$name.pcapng"
-(cd "$repo" && go run ./pcaps/regen/expectgen -pcap "$outdir/$name.pcapng" -facts "$facts" \
-	-generator "pcaps/regen/nd-trouble.sh" -scenario nd-trouble -markdown -o "$outdir/$name.expect.json")
-log "wrote $outdir/$name.pcapng ($(stat -c %s "$outdir/$name.pcapng") bytes) and $name.expect.json"
+regen_comment "$comment" "$raw" "$outdir/$name.pcapng"
+regen_expect "$outdir/$name.pcapng" "$facts" -scenario nd-trouble
 grep -i 'error' "$work/radvd.err" >&2 || true

@@ -31,43 +31,19 @@
 # miredo, miredo-server, iputils-ping, ethtool, go. Takes about 35 s.
 # See pcaps/regen/README.md.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # Bound the whole run: re-exec under timeout(1) once.
-if [[ -z "${V6S_REGEN_TIMED:-}" ]]; then
-	export V6S_REGEN_TIMED=1
-	exec timeout --kill-after=5 150 bash "$0" "$@"
-fi
+regen_timed 150 "$@"
+regen_need_root "network namespaces, NAT, tun, dumpcap"
 
-if [[ $(id -u) -ne 0 ]]; then
-	echo "teredo-miredo.sh: must run as root (network namespaces, NAT, tun, dumpcap)" >&2
-	exit 1
-fi
-
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 outdir=${1:-$repo/pcaps}
 name=teredo-miredo
 
-# ---- tools: install only what is missing --------------------------------
-need_pkgs=()
-command -v ip >/dev/null || need_pkgs+=(iproute2)
-command -v iptables >/dev/null || need_pkgs+=(iptables)
-command -v dumpcap >/dev/null || need_pkgs+=(tshark)
-command -v editcap >/dev/null || need_pkgs+=(wireshark-common)
-command -v reordercap >/dev/null || need_pkgs+=(wireshark-common)
-command -v capinfos >/dev/null || need_pkgs+=(wireshark-common)
-command -v tshark >/dev/null || need_pkgs+=(tshark)
-command -v miredo >/dev/null || need_pkgs+=(miredo)
-command -v miredo-server >/dev/null || need_pkgs+=(miredo-server)
-command -v ping >/dev/null || need_pkgs+=(iputils-ping)
-command -v ethtool >/dev/null || need_pkgs+=(ethtool)
-if ((${#need_pkgs[@]})); then
-	echo "installing: ${need_pkgs[*]}" >&2
-	echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
-fi
-command -v go >/dev/null || { echo "teredo-miredo.sh: needs go (to write the expect.json)" >&2; exit 1; }
+# ---- tools: install only what is missing (regen_need, lib.sh) -----------
+regen_need ip iptables dumpcap editcap reordercap capinfos tshark miredo miredo-server ping ethtool
+regen_need_go "to write the expect.json"
 
 # miredo opens /dev/net/tun for its tunnel interface. Containers sometimes
 # lack the node; the kernel's tun driver is misc device 10:200.
@@ -76,58 +52,12 @@ if [[ ! -c /dev/net/tun ]]; then
 	mknod -m 0666 /dev/net/tun c 10 200
 fi
 
-# ---- names, cleanup -----------------------------------------------------
-tag="v6s-$$"
+# ---- names, cleanup (regen_scratch: lib.sh) ------------------------------
 NS_SW="$tag-sw" NS_SRV="$tag-srv" NS_NATC="$tag-natc" NS_NATR="$tag-natr"
 NS_A="$tag-a" NS_B="$tag-b" NS_RLY="$tag-rly" NS_V6H="$tag-v6h"
-made_ns=()
-pids=()
-work=$(mktemp -d /tmp/v6s-regen.XXXXXX)
+regen_scratch v6s-regen
 chmod 0755 "$work" # miredo drops to its own user and reads its config here
 
-cleanup() {
-	local rc=$?
-	set +e
-	for p in "${pids[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	# Anything still running inside our namespaces is ours: end it by pid.
-	for ns in "${made_ns[@]}"; do
-		for p in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -KILL "$p" 2>/dev/null
-		done
-		ip netns del "$ns" 2>/dev/null
-	done
-	if [[ -n ${V6S_KEEP:-} ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-log() { printf '%s %s\n' "$(date +%T.%3N)" "$*" >&2; }
-nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
-
-mkns() {
-	ip netns add "$1"
-	made_ns+=("$1")
-	ip -n "$1" link set lo up
-}
-
-# wait_until SECONDS CMD...: poll CMD every 100 ms, bounded.
-wait_until() {
-	local limit=$1; shift
-	local i n=$((limit * 10))
-	for ((i = 0; i < n; i++)); do
-		if "$@"; then return 0; fi
-		sleep 0.1
-	done
-	log "timed out after ${limit}s waiting for: $*"
-	return 1
-}
 # udp_bound NS PORT: something listens on UDP PORT in NS.
 udp_bound() { [[ -n $(ip netns exec "$1" ss -Hlun "sport = :$2") ]]; }
 # teredo_addr NS: the 2001:0::/32 address on NS's teredo interface.
@@ -138,12 +68,6 @@ teredo_addr() {
 has_teredo_addr() { [[ -n $(teredo_addr "$1") ]]; }
 has_link() { ip -n "$1" link show dev "$2" >/dev/null 2>&1; }
 no_tentative() { [[ -z $(ip -n "$1" -6 addr show tentative) ]]; }
-# csum_off NS DEV: no checksum offload on DEV. veths offload by default,
-# so a UDP datagram would cross the links, and be captured, with only the
-# pseudo-header sum in its checksum field (CHECKSUM_PARTIAL): every one
-# would show as a bad checksum. With tx off the kernel fills it in before
-# the packet leaves the sending interface, i.e. before any capture sees it.
-csum_off() { ip netns exec "$1" ethtool -K "$2" tx off >/dev/null; }
 # ping_ok NS ADDR: one echo answered within 2 s.
 ping_ok() { ip netns exec "$1" ping -6 -c 1 -W 2 -n "$2" >/dev/null 2>&1; }
 
@@ -161,12 +85,12 @@ SRV6=$V6NET::1 RLY6=$V6NET::33 V6H=$V6NET::100
 # ---- topology -----------------------------------------------------------
 log "building $tag-{sw,srv,natc,natr,a,b,rly,v6h}"
 for ns in "$NS_SW" "$NS_SRV" "$NS_NATC" "$NS_NATR" "$NS_A" "$NS_B" "$NS_RLY" "$NS_V6H"; do
-	mkns "$ns"
+	regen_netns_add "$ns"
 done
 nsx "$NS_SW" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 for br in internet lan-cone lan-restricted native-v6; do
 	ip -n "$NS_SW" link add "$br" type bridge stp_state 0 mcast_snooping 0
-	csum_off "$NS_SW" "$br"
+	regen_offload_off "$NS_SW" "$br"
 done
 
 # link BRIDGE PORT NS IFNAME MAC: a veth born inside the namespaces (never
@@ -175,8 +99,8 @@ link() {
 	ip -n "$NS_SW" link add "$2" type veth peer name "$4" netns "$3"
 	ip -n "$NS_SW" link set "$2" master "$1" up
 	ip -n "$3" link set "$4" address "$5"
-	csum_off "$NS_SW" "$2"
-	csum_off "$3" "$4"
+	regen_offload_off "$NS_SW" "$2"
+	regen_offload_off "$3" "$4"
 }
 link internet i-srv "$NS_SRV" eth0 02:76:36:54:00:01
 link internet i-natc "$NS_NATC" eth0 02:76:36:54:00:11
@@ -256,12 +180,8 @@ sleep 1 # let the MLD reports of the native link go by
 raw="$work/raw.pcapng"
 # Background jobs run `ip netns exec` directly (not via nsx): $! must be
 # the daemon itself, so that kill reaches it.
-ip netns exec "$NS_SW" dumpcap -q -i internet -i lan-cone -i lan-restricted -i native-v6 \
-	-w "$raw" -a duration:100 2>"$work/dumpcap.err" &
-dumpcap_pid=$!
-pids+=("$dumpcap_pid")
-wait_until 10 grep -q 'Capturing on' "$work/dumpcap.err" || { cat "$work/dumpcap.err" >&2; exit 1; }
-sleep 0.5
+regen_dumpcap_start "$raw" "$NS_SW" 100 -i internet -i lan-cone -i lan-restricted -i native-v6
+sleep 0.2 # 0.5 s in all before the daemons start
 
 # ---- Teredo server ------------------------------------------------------
 cat >"$work/server.conf" <<EOF
@@ -331,11 +251,7 @@ printf 'a client %s teredo\nb client %s teredo\nrly relay %s teredo\nv6h host %s
 	"$NS_A" "$NS_B" "$NS_RLY" "$NS_V6H" >"$facts/nodes"
 for nd in "a:$NS_A:teredo" "b:$NS_B:teredo" "rly:$NS_RLY:teredo" "v6h:$NS_V6H:eth0"; do
 	IFS=: read -r node ns ifc <<<"$nd"
-	ip -n "$ns" -j link show dev "$ifc" >"$facts/$node.link.json"
-	ip -n "$ns" -j -6 addr show dev "$ifc" >"$facts/$node.addr.json"
-	ip -n "$ns" -j -6 neigh show dev "$ifc" >"$facts/$node.neigh.json"
-	ip -n "$ns" -j -6 route show dev "$ifc" >"$facts/$node.route.json"
-	nsx "$ns" sysctl -n "net.ipv6.conf.$ifc.mtu" >"$facts/$node.mtu6"
+	regen_snapshot "$facts" "$node" "$ns" "$ifc"
 done
 # Both clients qualified (the script stops above otherwise). NAT is the
 # NAT this script built in front of each; miredo never tests for it.
@@ -348,18 +264,14 @@ for ns in "$NS_NATC" "$NS_NATR"; do
 	nsx "$ns" cat /proc/net/nf_conntrack >"$work/${ns#"$tag-"}.conntrack" 2>/dev/null || true
 done
 
-# dumpcap gets packets a block at a time and drops an unfinished block on
-# SIGTERM: give the last frames time to reach the file.
-sleep 1.5
 log "stop capture"
-kill -TERM "$dumpcap_pid" # not INT: background jobs start with SIGINT ignored
-wait "$dumpcap_pid" 2>/dev/null || true
+regen_dumpcap_stop 1.5 # the last frames land first
 
 # ---- time order, comment, expect.json -----------------------------------
 # dumpcap writes each interface's packets in batches: put the four links'
 # frames in timestamp order so frame numbers follow the story.
 reordercap "$raw" "$work/sorted.pcapng" >/dev/null
-# Every UDP checksum must be complete (see csum_off).
+# Every UDP checksum must be complete (see regen_offload_off, lib.sh).
 badsum=$(tshark -r "$work/sorted.pcapng" -o udp.check_checksum:TRUE -o teredo.heuristic_teredo:TRUE \
 	-Y udp.checksum.bad 2>/dev/null | wc -l)
 if ((badsum != 0)); then
@@ -385,10 +297,6 @@ a pings b: direct bubble (dropped by natr), indirect bubble via the server, b's 
 Relay rly $RLY4:$PORT_RLY (miredo relay, native side $RLY6) carries a's and b's pings to native host v6h $V6H: \
 connectivity test via the server, relay bubble via the server, client bubble to the relay, echo via the relay. \
 Teredo on ports other than 3544: tshark -o teredo.heuristic_teredo:TRUE. Regenerate with pcaps/regen/teredo-miredo.sh."
-mkdir -p "$outdir"
-editcap --capture-comment "$comment" "$work/sorted.pcapng" "$work/$name.pcapng"
-cp "$work/$name.pcapng" "$outdir/$name.pcapng"
-(cd "$repo" && go run ./pcaps/regen/expectgen -scenario teredo -pcap "$outdir/$name.pcapng" -facts "$facts" \
-	-generator "pcaps/regen/teredo-miredo.sh" -markdown -o "$outdir/$name.expect.json")
-log "wrote $outdir/$name.pcapng ($(stat -c %s "$outdir/$name.pcapng") bytes) and $name.expect.json"
+regen_comment "$comment" "$work/sorted.pcapng" "$outdir/$name.pcapng"
+regen_expect "$outdir/$name.pcapng" "$facts" -scenario teredo
 log "a=$TA b=$TB"

@@ -28,79 +28,22 @@
 # Needs: root, iproute2, dumpcap/editcap/tshark, iputils-ping, python3-scapy, go.
 # Takes about 15 s of capture plus the expect.json. See pcaps/regen/README.md.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
-if [[ -z "${V6S_REGEN_TIMED:-}" ]]; then
-	export V6S_REGEN_TIMED=1
-	exec timeout --kill-after=5 180 bash "$0" "$@"
-fi
-if [[ $(id -u) -ne 0 ]]; then
-	echo "tunnels-scapy.sh: must run as root (network namespaces, dumpcap)" >&2
-	exit 1
-fi
+# Bound the whole run: re-exec under timeout(1) once.
+regen_timed 180 "$@"
+regen_need_root "network namespaces, dumpcap"
 
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 outdir=${1:-$repo/pcaps}
 name=tunnels-6in4
 PY=/usr/bin/python3 # Debian's python, where python3-scapy installs
 
-need_pkgs=()
-command -v ip >/dev/null || need_pkgs+=(iproute2)
-command -v dumpcap >/dev/null || need_pkgs+=(tshark)
-command -v editcap >/dev/null || need_pkgs+=(wireshark-common)
-command -v tshark >/dev/null || need_pkgs+=(tshark)
-command -v ping >/dev/null || need_pkgs+=(iputils-ping)
-[[ -x $PY ]] && $PY -c 'import scapy.layers.inet6' 2>/dev/null || need_pkgs+=(python3-scapy)
-if ((${#need_pkgs[@]})); then
-	echo "installing: ${need_pkgs[*]}" >&2
-	echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
-	apt-get update -qq
-	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null; then
-		# A half-configured unrelated package makes apt refuse everything.
-		dl=$(mktemp -d /tmp/v6s-debs.XXXXXX)
-		(cd "$dl" && chmod 777 . && apt-get download "${need_pkgs[@]}" && dpkg -i ./*.deb) >/dev/null
-		rm -rf "$dl"
-	fi
-fi
-command -v go >/dev/null || { echo "tunnels-scapy.sh: needs go (to write the expect.json)" >&2; exit 1; }
+# ---- tools: install only what is missing (regen_need, lib.sh) -----------
+regen_need ip dumpcap editcap tshark ping py:scapy.layers.inet6=python3-scapy
+regen_need_go "to write the expect.json"
 
-tag="v6s-$$"
-made_ns=()
-pids=()
-work=$(mktemp -d /tmp/v6s-tunnels.XXXXXX)
-cleanup() {
-	local rc=$?
-	set +e
-	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	for ns in "${made_ns[@]}"; do
-		for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
-		ip netns del "$ns" 2>/dev/null
-	done
-	if [[ -n ${V6S_KEEP:-} ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-log() { printf '%s %s\n' "$(date +%T.%3N)" "$*" >&2; }
-nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
-mkns() {
-	ip netns add "$1"
-	made_ns+=("$1")
-	ip -n "$1" link set lo up
-}
-wait_until() {
-	local limit=$1; shift
-	local i n=$((limit * 10))
-	for ((i = 0; i < n; i++)); do
-		if "$@"; then return 0; fi
-		sleep 0.1
-	done
-	log "timed out after ${limit}s waiting for: $*"
-	return 1
-}
+regen_scratch v6s-tunnels
 
 V4_A=192.0.2.1 V4_B=192.0.2.2 V4_R=203.0.113.1 V4_H=198.51.100.7 V4_S=192.0.2.66
 TUN_A=2001:db8:46::1 TUN_B=2001:db8:46::2
@@ -111,7 +54,7 @@ SPOOF_SRC=2002:cb00:7109::1 # claims 203.0.113.9; comes from 192.0.2.66
 
 # ---- does this kernel have sit? -----------------------------------------
 probe="$tag-probe"
-mkns "$probe"
+regen_netns_add "$probe"
 mode=user
 if ip -n "$probe" link add v6s-sit0 type sit 2>/dev/null; then mode=kernel; fi
 ip netns del "$probe"
@@ -119,7 +62,7 @@ log "tunnel endpoints: $mode ($([[ $mode == kernel ]] && echo 'kernel sit/isatap
 
 # ---- topology -----------------------------------------------------------
 NS_SW="$tag-sw"
-mkns "$NS_SW"
+regen_netns_add "$NS_SW"
 nsx "$NS_SW" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 ip -n "$NS_SW" link add v6s-br0 type bridge stp_state 0
 nodes="a:$V4_A:02:76:36:00:03:0a b:$V4_B:02:76:36:00:03:0b r:$V4_R:02:76:36:00:03:01 h:$V4_H:02:76:36:00:03:0c s:$V4_S:02:76:36:00:03:66"
@@ -127,7 +70,7 @@ for spec in $nodes; do
 	node=${spec%%:*} rest=${spec#*:}
 	v4=${rest%%:*} mac=${rest#*:}
 	ns="$tag-$node"
-	mkns "$ns"
+	regen_netns_add "$ns"
 	ip -n "$NS_SW" link add "v6s-$node" type veth peer name eth0 netns "$ns"
 	ip -n "$NS_SW" link set "v6s-$node" master v6s-br0 up
 	nsx "$ns" sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1
@@ -186,11 +129,7 @@ sleep 1 # nothing may still be settling when the capture starts
 
 # ---- capture ------------------------------------------------------------
 raw="$work/raw.pcapng"
-ip netns exec "$NS_SW" dumpcap -q -i v6s-br0 -w "$raw" -a duration:60 2>"$work/dumpcap.err" &
-dumpcap_pid=$!
-pids+=("$dumpcap_pid")
-wait_until 10 grep -q 'Capturing on' "$work/dumpcap.err" || { cat "$work/dumpcap.err" >&2; exit 1; }
-sleep 0.3
+regen_dumpcap_start "$raw" "$NS_SW" 60 -i v6s-br0
 
 py() { local node=$1; shift; ip netns exec "$tag-$node" "$PY" "$here/tunnels-scapy.py" "$@" --state "$state"; }
 log "6in4: echo, UDP, a closed port"
@@ -215,17 +154,11 @@ mkdir -p "$facts"
 printf 'a 6in4+6to4 %s tun6\nb 6in4+6to4 %s tun6\nr isatap-router %s tun6\nh isatap-host %s tun6\n' \
 	"$tag-a" "$tag-b" "$tag-r" "$tag-h" >"$facts/nodes"
 while read -r node _ ns ifname; do
-	ip -n "$ns" -j link show dev eth0 >"$facts/$node.link.json" # the MAC on the captured link
-	ip -n "$ns" -j -6 addr show dev "$ifname" >"$facts/$node.addr.json"
-	ip -n "$ns" -j -6 neigh show dev "$ifname" >"$facts/$node.neigh.json"
-	ip -n "$ns" -j -6 route show dev "$ifname" >"$facts/$node.route.json"
-	nsx "$ns" sysctl -n "net.ipv6.conf.$ifname.mtu" >"$facts/$node.mtu6"
+	regen_snapshot "$facts" "$node" "$ns" "$ifname" eth0 # eth0: the MAC on the captured link
 done <"$facts/nodes"
 
 log "stop"
-sleep 1
-kill -TERM "$dumpcap_pid"
-wait "$dumpcap_pid" 2>/dev/null || true
+regen_dumpcap_stop 1 # the last frames land first
 
 bad=$(tshark -r "$raw" -Y '_ws.malformed || _ws.expert.severity==error' 2>/dev/null | wc -l)
 if ((bad)); then
@@ -246,10 +179,6 @@ comment="v6scope tunnels-6in4: IPv6 in IPv4 (protocol 41) on one IPv4 link (brid
 Spoofing: s $V4_S sends a 6to4 echo request with IPv6 source $SPOOF_SRC (which embeds 203.0.113.9) to $S2F_A; a's endpoint drops it (outer source does not match). \
 ISATAP (RFC 5214): host h $V4_H ($ISA_H, interface id ::0:5efe, u bit clear: stands for a private IPv4 address) pings router r $V4_R ($ISA_R, ::200:5efe, u bit set: global IPv4), then its link-local $LL_R. \
 Regenerate with pcaps/regen/tunnels-scapy.sh."
-mkdir -p "$outdir"
-editcap --capture-comment "$comment" "$raw" "$work/$name.pcapng"
-cp "$work/$name.pcapng" "$outdir/$name.pcapng"
-(cd "$repo" && go run ./pcaps/regen/expectgen -pcap "$outdir/$name.pcapng" -facts "$facts" \
-	-generator "pcaps/regen/tunnels-scapy.sh" -scenario tunnels -markdown -o "$outdir/$name.expect.json")
-log "wrote $outdir/$name.pcapng ($(stat -c %s "$outdir/$name.pcapng") bytes) and $name.expect.json"
+regen_comment "$comment" "$raw" "$outdir/$name.pcapng"
+regen_expect "$outdir/$name.pcapng" "$facts" -scenario tunnels
 grep -h '"event": "drop"' "$state"/*.log >&2 || true
