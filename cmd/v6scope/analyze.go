@@ -27,6 +27,7 @@ type analyzeOptions struct {
 	nodeReachable   []string
 	retrans         time.Duration
 	delayFirstProbe time.Duration
+	dadTransmits    int
 	maxSessions     int
 	teredo          bool
 	ikeKeys         string      // --ikev2-keys (analyze_ikev2.go)
@@ -78,6 +79,7 @@ on a virtual clock driven by the packets' timestamps (docs/analyze.md).`,
 	f.DurationVar(&o.reachable, "reachable-time", andd.DefaultReachableTime, "the nodes' BaseReachableTime when no RA advertises one (RFC 4861 §6.3.2)")
 	f.StringArrayVar(&o.nodeReachable, "node-reachable-time", nil, "MAC=DURATION: one node's BaseReachableTime, overriding --reachable-time (repeat for more)")
 	f.DurationVar(&o.retrans, "retrans-timer", andd.DefaultRetransTimer, "the nodes' RetransTimer when no RA advertises one (RFC 4861 §6.3.2)")
+	f.IntVar(&o.dadTransmits, "dad-transmits", andd.DefaultDADTransmits, "the nodes' DupAddrDetectTransmits, DAD probes per address (RFC 4862 §5.1; Linux: dad_transmits), assumed until a node's completed DAD shows its own count")
 	f.DurationVar(&o.delayFirstProbe, "delay-first-probe", andd.DefaultDelayFirstProbe, "DELAY_FIRST_PROBE_TIME (RFC 4861 §10; Linux: delay_first_probe_time)")
 	f.IntVar(&o.maxSessions, "max-sessions", 0, "cap on each session table (0: the defaults, docs/analyze.md); the least recently used are evicted and counted")
 	f.BoolVar(&o.teredo, "teredo-heuristic", true, "find Teredo on any UDP port by its content")
@@ -89,7 +91,10 @@ on a virtual clock driven by the packets' timestamps (docs/analyze.md).`,
 // newEngine builds an engine with the trackers o selects.
 func newEngine(o *analyzeOptions, sink analyze.Sink) (*analyze.Engine, error) {
 	e := analyze.New(sink)
-	ndCfg := andd.Config{ReachableTime: o.reachable, RetransTimer: o.retrans, DelayFirstProbe: o.delayFirstProbe,
+	if o.dadTransmits < 0 || o.dadTransmits > andd.MaxDADTransmits {
+		return nil, usageErr("--dad-transmits %d: give the number of DAD probes a node sends per address, 1 to %d (0: the default, %d)", o.dadTransmits, andd.MaxDADTransmits, andd.DefaultDADTransmits)
+	}
+	ndCfg := andd.Config{ReachableTime: o.reachable, RetransTimer: o.retrans, DelayFirstProbe: o.delayFirstProbe, DADTransmits: o.dadTransmits,
 		MaxNeighbors: o.maxSessions, MaxAddresses: o.maxSessions, MaxRouters: o.maxSessions, MaxNodes: o.maxSessions}
 	for _, r := range o.routers {
 		a, err := netip.ParseAddr(strings.TrimSpace(r))
