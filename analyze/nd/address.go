@@ -207,11 +207,17 @@ func (a *address) dadSolicit(frame int, at time.Time) {
 	}
 }
 
+// maxNonceGap bounds, in RetransTimers after the timer's verdict, how late
+// a probe with the Nonce of a DAD still continues it: a node whose
+// RetransTimer is up to that many times the assumed one. Later, the same
+// Nonce is a node that reuses it, and the probe a new DAD.
+const maxNonceGap = 8
+
 // continues reports whether a DAD probe the node sends for the address at
 // at, with Nonce nc when hasNonce, belongs to the DAD the timer declared
 // done rather than starting a new one: a probe with a Nonce that DAD's
 // probes carried (a node draws a new Nonce for a new DAD, RFC 7527 §4.1),
-// or, unless that DAD repeated one Nonce and this probe has another, a
+// within maxNonceGap RetransTimers, or, unless that DAD repeated one Nonce and this probe has another, a
 // probe within RetransTimer + dadGrace of the timer's verdict — the
 // spacing of a further probe (RFC 4862 §5.4.2).
 func (a *address) continues(nc nonce, hasNonce bool, at time.Time) bool {
@@ -221,15 +227,18 @@ func (a *address) continues(nc nonce, hasNonce bool, at time.Time) bool {
 	if a.continued {
 		return true
 	}
+	retrans := a.t.linkConfig(a.key.link).retrans
+	d := at.Sub(a.doneAt)
+	if d < 0 {
+		return false
+	}
 	if hasNonce && a.hasNonce(nc) {
-		return true
+		return d <= satMul(maxNonceGap, retrans)
 	}
 	if hasNonce && a.oneNonce {
 		return false
 	}
-	retrans := a.t.linkConfig(a.key.link).retrans
-	d := at.Sub(a.doneAt)
-	return d >= 0 && d <= retrans+dadGrace(retrans)
+	return d <= retrans+dadGrace(retrans)
 }
 
 // continueRun: a further probe of the DAD the timer declared done. The

@@ -320,4 +320,16 @@ func TestDADNewRunAfterPreferred(t *testing.T) {
 			t.Errorf("anomalies %q, want nd.dad_more_probes", f.rec.codes)
 		}
 	})
+	t.Run("the same nonce 8 RetransTimers later is a new DAD", func(t *testing.T) {
+		f := newFixture()
+		f.dadNS(macA, tentative, nonceOpt(nonce1...))
+		expect(t, f.rec.take(), "→TENTATIVE dad_ns")
+		f.endsAfter(t, retrans+grace)
+		f.wait(8*retrans + time.Nanosecond) // a node that reuses its Nonce
+		f.dadNS(macA, tentative, nonceOpt(nonce1...))
+		expect(t, f.rec.take(), "PREFERRED→TENTATIVE dad_ns")
+		if len(f.rec.codes) != 0 {
+			t.Errorf("anomalies %q, want none", f.rec.codes)
+		}
+	})
 }
