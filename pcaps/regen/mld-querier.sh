@@ -49,10 +49,24 @@ regen_cleanup_hook() { { exec 5>&- 6>&- 7>&-; } 2>/dev/null; }
 no_tentative() { [[ -z $(ip -n "$1" -6 addr show dev "$2" tentative) ]]; }
 has_ll() { [[ -n $(ip -n "$1" -6 addr show dev "$2" scope link -tentative) ]]; }
 # frames_seen N FILTER: the capture so far has at least N frames matching.
+# "So far" is what dumpcap has handed to the file: it writes in bursts
+# 0.5-0.75 s apart, so the file lags the link by up to 0.75 s.
 frames_seen() {
 	local n
 	n=$(tshark -r "$raw" -Y "$2" 2>/dev/null | wc -l || true)
 	((n >= $1))
+}
+# now_epoch: the time now as the capture stamps frames (frame.time_epoch).
+now_epoch() { echo "${EPOCHREALTIME/,/.}"; }
+# general_query_after MAC T: the capture holds a General Query (Multicast
+# Address ::, RFC 3810 §5.1.5) from MAC stamped after T (now_epoch). A
+# phase waits for "the next General Query" this way, not by counting the
+# queries in the file and waiting for one more: the count misses what
+# dumpcap has not written yet, and a query already sent then satisfies
+# "one more" at once (a group-and-source-specific query 1 s after the
+# BLOCK did, ending q1's phase 4 s early: one General Query fewer).
+general_query_after() {
+	frames_seen 1 "icmpv6.type==130 && eth.src==$1 && icmpv6.mld.multicast_address==:: && frame.time_epoch > $2"
 }
 
 MAC_Q1=02:76:36:00:00:31 MAC_Q2=02:76:36:00:00:21
@@ -172,8 +186,9 @@ ask 5 h1 block "$G_ASM" "$S1" # EXCLUDE {} -> EXCLUDE {S1}: BLOCK {S1} (type 6)
 sleep 1
 
 # A general query from q1 with everyone joined: current-state records.
-q1_queries=$(tshark -r "$raw" -Y "icmpv6.type==130 && eth.src==$MAC_Q1" 2>/dev/null | wc -l)
-wait_until 6 frames_seen $((q1_queries + 1)) "icmpv6.type==130 && eth.src==$MAC_Q1"
+# The next one after now (the BLOCK's two group-and-source-specific
+# queries, 0.5 and 1 s after it, do not count), then 1.2 s for the answers.
+wait_until 8 general_query_after "$MAC_Q1" "$(now_epoch)"
 sleep 1.2
 
 # ---- second querier: q2, the lower address, takes over --------------------------
@@ -195,9 +210,10 @@ sleep 1.5
 ask 7 h3 leave "$G_ASM"
 sleep 1.5
 
-# One more general query from q2, answered with current state.
-q2_queries=$(tshark -r "$raw" -Y "icmpv6.type==130 && eth.src==$MAC_Q2 && ipv6.dst==ff02::1" 2>/dev/null | wc -l)
-wait_until 6 frames_seen $((q2_queries + 1)) "icmpv6.type==130 && eth.src==$MAC_Q2 && ipv6.dst==ff02::1"
+# One more general query from q2 after now, answered with current state
+# (the group-specific query after the MLDv1 Done also goes to ff02::1;
+# the Multicast Address tells them apart).
+wait_until 8 general_query_after "$MAC_Q2" "$(now_epoch)"
 sleep 1.2
 
 # ---- facts for the expect.json -----------------------------------------------
