@@ -67,6 +67,13 @@ type Options struct {
 	Duration  time.Duration // stop scheduling frames due after this (0: no limit)
 	Oversize  Oversize
 	Batch     int // most frames per system call (0: 64)
+	// Spin makes the sender spin on the clock for the whole gap instead of
+	// sleeping, as tcpreplay does: the steadiest gaps on an idle machine
+	// (a virtual CPU that never halts is never slow to wake), at the cost
+	// of a whole CPU, and worse than sleeping when other work wants that
+	// CPU. A spinning sender stays SCHED_OTHER: the kernel throttles a
+	// spinning real-time thread.
+	Spin bool
 	// Stats, when > 0, has the current counts written to StatsOut every
 	// Stats while frames are sent.
 	Stats    time.Duration
@@ -85,6 +92,16 @@ type Options struct {
 // period.
 const spinMargin = 250 * time.Microsecond
 
+// sleepChunk bounds one nanosleep. A virtual CPU that sleeps longer than
+// its host polls for it (KVM's halt polling is a few hundred µs) is
+// descheduled, and waking it can take milliseconds even on an idle host:
+// measured on the development VM, 750 µs sleeps overshot by 1.3 ms at
+// p99.9 and 8–16 ms at most, 50 µs sleeps by 0.1–0.4 ms at p99.9 and
+// 0.14–3 ms at most. A sender that sleeps in short steps wakes often (at
+// 1,000 pps about a dozen times per frame, each a few µs of CPU) but on
+// time, where a tcpreplay-style spin would burn the whole CPU.
+const sleepChunk = 50 * time.Microsecond
+
 // maxRetries bounds the retries of one frame the queue refused; between
 // them the sender yields (then sleeps 20 µs), so one frame waits at most
 // about retryWait before it counts as failed.
@@ -93,17 +110,18 @@ const (
 	retryWait  = 40 * time.Millisecond
 )
 
-// waitUntil returns at start+due: it sleeps until spinMargin before, then
-// spins. Pacing against the absolute start, never the previous frame,
-// means a late frame does not make the following ones late.
-func waitUntil(start time.Time, due time.Duration) {
+// waitUntil returns at start+due: it sleeps, sleepChunk at a time, until
+// spinMargin before, then spins. Pacing against the absolute start, never
+// the previous frame, means a late frame does not make the following ones
+// late. With spin it never sleeps.
+func waitUntil(start time.Time, due time.Duration, spin bool) {
 	for {
 		rem := due - time.Since(start)
 		if rem <= 0 {
 			return
 		}
-		if rem > spinMargin {
-			sleep(rem - spinMargin)
+		if rem > spinMargin && !spin {
+			sleep(min(rem-spinMargin, sleepChunk))
 		}
 	}
 }
@@ -188,7 +206,7 @@ func Play(ctx context.Context, frames *Frames, out Output, o Options) (Report, e
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	defer preciseThread()()
-	if out.Paced() && meanGap(frames.List, o.Pacing) >= 2*spinMargin {
+	if out.Paced() && !o.Spin && meanGap(frames.List, o.Pacing) >= 2*spinMargin {
 		// The sender sleeps most of the time: it must wake on time.
 		defer realtimeThread()()
 	}
@@ -334,7 +352,7 @@ loop:
 						runErr = err
 						break loop
 					}
-					waitUntil(start, due)
+					waitUntil(start, due, o.Spin)
 				}
 			}
 			maxDue = due

@@ -70,18 +70,22 @@ func TestRealtimeWhenSleeping(t *testing.T) {
 	cases := []struct {
 		name   string
 		pacing Pacing
+		spin   bool
 		want   uint32
 	}{
-		{"200 pps", Pacing{Mode: PPS, Rate: 200}, unix.SCHED_FIFO},
-		{"original timing, 1 ms apart", Pacing{Mode: Original}, unix.SCHED_FIFO},
+		{"200 pps", Pacing{Mode: PPS, Rate: 200}, false, unix.SCHED_FIFO},
+		// --spin never sleeps, so it must not run real-time (the kernel
+		// throttles a spinning SCHED_FIFO thread).
+		{"200 pps, spin", Pacing{Mode: PPS, Rate: 200}, true, schedOther},
+		{"original timing, 1 ms apart", Pacing{Mode: Original}, false, unix.SCHED_FIFO},
 		// 1/(2 × 250 µs) = 2000 pps is the boundary; 5000 pps spins.
-		{"5000 pps", Pacing{Mode: PPS, Rate: 5000}, schedOther},
-		{"original timing ×10, 100 µs apart", Pacing{Mode: Original, Multiplier: 10}, schedOther},
-		{"top speed", Pacing{Mode: Topspeed}, schedOther},
+		{"5000 pps", Pacing{Mode: PPS, Rate: 5000}, false, schedOther},
+		{"original timing ×10, 100 µs apart", Pacing{Mode: Original, Multiplier: 10}, false, schedOther},
+		{"top speed", Pacing{Mode: Topspeed}, false, schedOther},
 	}
 	for _, c := range cases {
 		out := &policyOutput{}
-		rep, err := Play(context.Background(), mk(5), out, Options{Pacing: c.pacing, Loops: 1, Batch: 1})
+		rep, err := Play(context.Background(), mk(5), out, Options{Pacing: c.pacing, Loops: 1, Batch: 1, Spin: c.spin})
 		if err != nil || rep.Packets != 5 {
 			t.Fatalf("%s: %v, %d packets", c.name, err, rep.Packets)
 		}

@@ -29,19 +29,19 @@ const (
 )
 
 type replayOptions struct {
-	file, iface, out, script      string
-	multiplier, pps, mbps         float64
-	topspeed, dryRun, json, bypas bool
-	loops                         int
-	loopDelay, duration           time.Duration
-	limit                         int64
-	filter, session               string
-	protos                        []string
-	srcMAC, dstMAC                string
-	maps                          []string
-	stats                         int
-	oversize                      string
-	teredo                        bool
+	file, iface, out, script            string
+	multiplier, pps, mbps               float64
+	topspeed, dryRun, json, bypas, spin bool
+	loops                               int
+	loopDelay, duration                 time.Duration
+	limit                               int64
+	filter, session                     string
+	protos                              []string
+	srcMAC, dstMAC                      string
+	maps                                []string
+	stats                               int
+	oversize                            string
+	teredo                              bool
 }
 
 func newReplayCmd(e *env) *cobra.Command {
@@ -91,6 +91,7 @@ expects answers (docs/replay.md).`,
 	f.IntVar(&o.stats, "stats", 0, "print the counts every N seconds while sending")
 	f.BoolVar(&o.json, "json", false, "write the report as JSON")
 	f.StringVar(&o.oversize, "on-oversize", "skip", "a frame larger than the interface MTU: skip (count it, name the first) or stop")
+	f.BoolVar(&o.spin, "spin", false, "spin on the clock between frames instead of sleeping, as tcpreplay does: steadier gaps on an idle machine, a whole CPU used")
 	f.BoolVar(&o.bypas, "qdisc-bypass", false, "send with PACKET_QDISC_BYPASS (skip the kernel's queueing discipline)")
 	f.BoolVar(&o.teredo, "teredo-heuristic", true, "find Teredo on any UDP port by its content (filters and rewriting)")
 	return cmd
@@ -248,7 +249,7 @@ func (e *env) replay(cmd *cobra.Command, o *replayOptions) error {
 		}
 	}
 	opts := replay.Options{Pacing: pacing, Loops: o.loops, LoopDelay: o.loopDelay, Limit: o.limit, Duration: o.duration,
-		Oversize: over, Warn: func(s string) { fmt.Fprintln(e.stderr, "v6scope: warning:", s) }}
+		Oversize: over, Spin: o.spin, Warn: func(s string) { fmt.Fprintln(e.stderr, "v6scope: warning:", s) }}
 	if o.stats > 0 {
 		opts.Stats, opts.StatsOut = time.Duration(o.stats)*time.Second, e.stderr
 	}
