@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -154,6 +155,11 @@ func (e *Engine) proto(name string) *ProtoStats {
 // Transition records t (trackers call it).
 func (e *Engine) Transition(t *Transition) {
 	e.proto(t.Proto).Transitions++
+	// Frames count from 1: a 0 a tracker passed stands for a packet it
+	// never saw (a response that did not come), not evidence.
+	if slices.Contains(t.Evidence, 0) {
+		t.Evidence = slices.DeleteFunc(t.Evidence, func(f int) bool { return f == 0 })
+	}
 	if e.annotate {
 		e.mark(t.Proto, t.Session, t.To)
 	}
