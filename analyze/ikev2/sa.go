@@ -467,16 +467,21 @@ func (t *Tracker) addSlot(s *sa, x *pending) {
 // Child SA showed both SPIs).
 func (t *Tracker) dropSlot(x *pending) {
 	t.pairs.All(func(en *analyze.Entry[pairKey, pairInfo]) bool {
-		sl := &en.Val.slots
-		for i := 0; i < len(sl); i++ {
-			if sl[i].x == x {
-				copy(sl[i:], sl[i+1:])
-				sl[len(sl)-1] = slot{}
-				i--
-			}
-		}
+		en.Val.forget(x)
 		return true
 	})
+}
+
+// forget removes x's slots, keeping the others in order.
+func (p *pairInfo) forget(x *pending) {
+	sl := &p.slots
+	for i := 0; i < len(sl); i++ {
+		if sl[i].x == x {
+			copy(sl[i:], sl[i+1:])
+			sl[len(sl)-1] = slot{}
+			i--
+		}
+	}
 }
 
 // dropSlotOf forgets x's slots on the pairs of addresses s's peers used
@@ -491,17 +496,8 @@ func (t *Tracker) dropSlotOf(s *sa, x *pending) {
 	}
 	for _, a := range s.side[0].addrs[:s.side[0].naddrs] {
 		for _, b := range s.side[1].addrs[:s.side[1].naddrs] {
-			en := t.pairs.Peek(pairOf(a.Addr(), b.Addr()))
-			if en == nil {
-				continue
-			}
-			sl := &en.Val.slots
-			for i := 0; i < len(sl); i++ {
-				if sl[i].x == x {
-					copy(sl[i:], sl[i+1:])
-					sl[len(sl)-1] = slot{}
-					i--
-				}
+			if en := t.pairs.Peek(pairOf(a.Addr(), b.Addr())); en != nil {
+				en.Val.forget(x)
 			}
 		}
 	}

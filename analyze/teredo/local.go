@@ -69,13 +69,7 @@ func (t *Tracker) discover(pk *packet) {
 		// announces (RFC 4380 §5.2.8): inferred.
 		c = t.newClient(pk.src, pk.Frame)
 		c.local, c.mapping, c.server, c.address = pk.src, mapping, ta.Server, in.Src
-		if ta.Flags&tunnel.FlagCone != 0 {
-			c.nat = Cone
-		} else {
-			c.nat = Restricted
-		}
-		c.qualifiedFrame = pk.Frame
-		c.move(Qualified, ReasonAddressInUse, analyze.BasisInferred, pk.Frame, pk.Time, pk.Frame)
+		c.inferQualified(ta, pk)
 	}
 	c.last = pk.Frame
 	if c.discoveries == 0 {

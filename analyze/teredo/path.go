@@ -109,6 +109,14 @@ func (t *Tracker) inferClient(pk *packet, ep netip.AddrPort, a netip.Addr) *clie
 	}
 	c := t.newClient(ep, pk.Frame)
 	c.mapping, c.server, c.address = ep, ta.Server, a
+	c.inferQualified(ta, pk)
+	return c
+}
+
+// inferQualified makes c QUALIFIED because it uses the Teredo address ta
+// (RFC 4380 §5.2.1: only a qualified client has one), with the NAT type
+// the address's cone flag gives (§4): inferred.
+func (c *client) inferQualified(ta tunnel.Teredo, pk *packet) {
 	if ta.Flags&tunnel.FlagCone != 0 {
 		c.nat = Cone
 	} else {
@@ -116,7 +124,6 @@ func (t *Tracker) inferClient(pk *packet, ep netip.AddrPort, a netip.Addr) *clie
 	}
 	c.qualifiedFrame = pk.Frame
 	c.move(Qualified, ReasonAddressInUse, analyze.BasisInferred, pk.Frame, pk.Time, pk.Frame)
-	return c
 }
 
 // sent: client c sent pk.
