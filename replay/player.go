@@ -67,11 +67,10 @@ type Options struct {
 	Duration  time.Duration // stop scheduling frames due after this (0: no limit)
 	Oversize  Oversize
 	Batch     int // most frames per system call (0: 64)
-	// Spin makes the sender spin on the clock for the whole gap instead of
-	// sleeping, as tcpreplay does: the steadiest gaps on an idle machine
-	// (a virtual CPU that never halts is never slow to wake), at the cost
-	// of a whole CPU, and worse than sleeping when other work wants that
-	// CPU. A spinning sender stays SCHED_OTHER: the kernel throttles a
+	// Spin makes the sender spin on the clock for the whole gap, as
+	// tcpreplay does, even when other threads want its CPU (by default a
+	// low-rate sender spins only until it sees its CPU contended, then
+	// sleeps; see waiter). It stays SCHED_OTHER: the kernel throttles a
 	// spinning real-time thread.
 	Spin bool
 	// Stats, when > 0, has the current counts written to StatsOut every
@@ -97,9 +96,8 @@ const spinMargin = 250 * time.Microsecond
 // descheduled, and waking it can take milliseconds even on an idle host:
 // measured on the development VM, 750 µs sleeps overshot by 1.3 ms at
 // p99.9 and 8–16 ms at most, 50 µs sleeps by 0.1–0.4 ms at p99.9 and
-// 0.14–3 ms at most. A sender that sleeps in short steps wakes often (at
-// 1,000 pps about a dozen times per frame, each a few µs of CPU) but on
-// time, where a tcpreplay-style spin would burn the whole CPU.
+// 0.14–3 ms at most. A sender that sleeps in short steps wakes often, each
+// time for a few µs of CPU, but more nearly on time.
 const sleepChunk = 50 * time.Microsecond
 
 // maxRetries bounds the retries of one frame the queue refused; between
@@ -113,14 +111,14 @@ const (
 // waitUntil returns at start+due: it sleeps, sleepChunk at a time, until
 // spinMargin before, then spins. Pacing against the absolute start, never
 // the previous frame, means a late frame does not make the following ones
-// late. With spin it never sleeps.
-func waitUntil(start time.Time, due time.Duration, spin bool) {
+// late.
+func waitUntil(start time.Time, due time.Duration) {
 	for {
 		rem := due - time.Since(start)
 		if rem <= 0 {
 			return
 		}
-		if rem > spinMargin && !spin {
+		if rem > spinMargin {
 			sleep(min(rem-spinMargin, sleepChunk))
 		}
 	}
@@ -206,11 +204,12 @@ func Play(ctx context.Context, frames *Frames, out Output, o Options) (Report, e
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	defer preciseThread()()
-	if out.Paced() && !o.Spin && meanGap(frames.List, o.Pacing) >= 2*spinMargin {
-		// The sender sleeps most of the time: it must wake on time.
-		defer realtimeThread()()
-	}
 	start := time.Now()
+	var w *waiter
+	if out.Paced() {
+		w = newWaiter(start, o.Spin, meanGap(frames.List, o.Pacing))
+		defer func() { w.restore() }()
+	}
 	if o.Stats > 0 && o.StatsOut != nil {
 		wg.Add(1)
 		go func() {
@@ -352,7 +351,7 @@ loop:
 						runErr = err
 						break loop
 					}
-					waitUntil(start, due, o.Spin)
+					w.wait(due, sent)
 				}
 			}
 			maxDue = due
@@ -370,6 +369,9 @@ loop:
 		runErr = err
 	}
 	r := m.finish(o.Pacing.Mode == Topspeed)
+	if w != nil {
+		r.Waiting = w.mode()
+	}
 	if runErr != nil {
 		if r.Stopped == "" {
 			r.Stopped = runErr.Error()

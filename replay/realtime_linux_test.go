@@ -4,7 +4,9 @@ package replay
 
 import (
 	"context"
+	"fmt"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -46,12 +48,13 @@ func threadPolicy(t *testing.T) *unix.SchedAttr {
 	return a
 }
 
-// TestRealtimeWhenSleeping: a replay whose frames are far apart sends
-// from a SCHED_FIFO thread (that does not pass the policy on to threads
-// it starts); one at top speed, or one that spins because its frames are
-// closer than twice the spin margin, stays SCHED_OTHER; and the thread
-// has its old policy back when Play returns.
-func TestRealtimeWhenSleeping(t *testing.T) {
+// TestSenderPolicy: a replay sends from a SCHED_OTHER thread whether it
+// spins (--spin, or low rates while the CPU is its own) or sleeps (faster
+// rates, where it spins nearly all the time anyway); at low rates, frames
+// sent after the sender found its CPU contended go from a SCHED_FIFO
+// thread, and Report.Waiting says from which; the thread has its old
+// policy back when Play returns.
+func TestSenderPolicy(t *testing.T) {
 	netns.Require(t, "switching a thread to SCHED_FIFO needs root (CAP_SYS_NICE)")
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
@@ -68,20 +71,19 @@ func TestRealtimeWhenSleeping(t *testing.T) {
 		return fs
 	}
 	cases := []struct {
-		name   string
-		pacing Pacing
-		spin   bool
-		want   uint32
+		name    string
+		pacing  Pacing
+		spin    bool
+		waiting string // the start of Report.Waiting
+		mayFIFO bool   // a contended CPU may move it to SCHED_FIFO
 	}{
-		{"200 pps", Pacing{Mode: PPS, Rate: 200}, false, unix.SCHED_FIFO},
-		// --spin never sleeps, so it must not run real-time (the kernel
-		// throttles a spinning SCHED_FIFO thread).
-		{"200 pps, spin", Pacing{Mode: PPS, Rate: 200}, true, schedOther},
-		{"original timing, 1 ms apart", Pacing{Mode: Original}, false, unix.SCHED_FIFO},
-		// 1/(2 × 250 µs) = 2000 pps is the boundary; 5000 pps spins.
-		{"5000 pps", Pacing{Mode: PPS, Rate: 5000}, false, schedOther},
-		{"original timing ×10, 100 µs apart", Pacing{Mode: Original, Multiplier: 10}, false, schedOther},
-		{"top speed", Pacing{Mode: Topspeed}, false, schedOther},
+		{"200 pps", Pacing{Mode: PPS, Rate: 200}, false, "spun", true},
+		{"original timing, 1 ms apart", Pacing{Mode: Original}, false, "spun", true},
+		{"200 pps, --spin", Pacing{Mode: PPS, Rate: 200}, true, "spun on the clock", false},
+		// 1/(2 × 250 µs) = 2000 pps is the boundary.
+		{"5000 pps", Pacing{Mode: PPS, Rate: 5000}, false, "slept", false},
+		{"original timing ×10, 100 µs apart", Pacing{Mode: Original, Multiplier: 10}, false, "slept", false},
+		{"top speed", Pacing{Mode: Topspeed}, false, "slept", false},
 	}
 	for _, c := range cases {
 		out := &policyOutput{}
@@ -89,9 +91,20 @@ func TestRealtimeWhenSleeping(t *testing.T) {
 		if err != nil || rep.Packets != 5 {
 			t.Fatalf("%s: %v, %d packets", c.name, err, rep.Packets)
 		}
+		if !strings.HasPrefix(rep.Waiting, c.waiting) {
+			t.Errorf("%s: waiting %q, want it to start %q", c.name, rep.Waiting, c.waiting)
+		}
+		switched := 0 // the first frame sent under SCHED_FIFO, 1-based
+		if _, err := fmt.Sscanf(rep.Waiting, "spun, then slept (SCHED_FIFO where allowed) from the %d.", &switched); err == nil && !c.mayFIFO {
+			t.Errorf("%s: switched to sleeping: %s", c.name, rep.Waiting)
+		}
 		for i, p := range out.policies {
-			if p != c.want {
-				t.Errorf("%s: frame %d sent under policy %d, want %d", c.name, i+1, p, c.want)
+			want := uint32(schedOther)
+			if switched > 0 && i+1 >= switched {
+				want = unix.SCHED_FIFO
+			}
+			if p != want {
+				t.Errorf("%s: frame %d sent under policy %d, want %d (%s)", c.name, i+1, p, want, rep.Waiting)
 			}
 		}
 		if after := threadPolicy(t); after.Policy != before.Policy || after.Priority != before.Priority || after.Nice != before.Nice {

@@ -99,6 +99,9 @@ type Report struct {
 	GapMax time.Duration `json:"gap_error_max_ns"`
 	// LateMax is how far behind its due time the latest frame was sent.
 	LateMax time.Duration `json:"late_max_ns"`
+	// Waiting says how the sender waited between frames (an interface
+	// only): spinning, sleeping, or spinning until the CPU was contended.
+	Waiting string `json:"waiting,omitempty"`
 
 	Failed    int64 `json:"failed"`    // frames the interface refused after every retry
 	Retries   int64 `json:"retries"`   // sends retried because the queue was full (ENOBUFS, EAGAIN)
@@ -196,6 +199,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(w, "Target: %s\n", r.Pacing)
 	}
 	fmt.Fprintf(w, "Gap error: p50 %s, p99 %s, max %s; latest frame %s behind schedule\n", us(r.GapP50), us(r.GapP99), us(r.GapMax), us(r.LateMax))
+	if r.Waiting != "" {
+		fmt.Fprintf(w, "Waiting: %s\n", r.Waiting)
+	}
 	fmt.Fprintf(w, "Statistics for %s:\n", r.Target)
 	fmt.Fprintf(w, "\tSuccessful packets:        %d\n", r.Packets)
 	fmt.Fprintf(w, "\tFailed packets:            %d\n", r.Failed)

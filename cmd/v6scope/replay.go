@@ -91,7 +91,7 @@ expects answers (docs/replay.md).`,
 	f.IntVar(&o.stats, "stats", 0, "print the counts every N seconds while sending")
 	f.BoolVar(&o.json, "json", false, "write the report as JSON")
 	f.StringVar(&o.oversize, "on-oversize", "skip", "a frame larger than the interface MTU: skip (count it, name the first) or stop")
-	f.BoolVar(&o.spin, "spin", false, "spin on the clock between frames instead of sleeping, as tcpreplay does: steadier gaps on an idle machine, a whole CPU used")
+	f.BoolVar(&o.spin, "spin", false, "spin through every gap even when other threads want the CPU, as tcpreplay does (by default a low-rate sender spins only while its CPU is free, then sleeps)")
 	f.BoolVar(&o.bypas, "qdisc-bypass", false, "send with PACKET_QDISC_BYPASS (skip the kernel's queueing discipline)")
 	f.BoolVar(&o.teredo, "teredo-heuristic", true, "find Teredo on any UDP port by its content (filters and rewriting)")
 	return cmd
