@@ -258,6 +258,61 @@ func TestPendingNSPlacedWhenTheOwnerAnswers(t *testing.T) {
 	}
 }
 
+// Two hosts resolve the same address before its owner is heard: the
+// owner takes both solicitors' addresses in (RFC 4861 §7.2.3).
+func TestPendingNSKeepsEverySolicitor(t *testing.T) {
+	f := newFixture()
+	nsA := f.multicastNS(macA, llA, llB)
+	f.wait(5 * time.Millisecond)
+	nsC := f.multicastNS(macC, llC, llB)
+	f.rec.took()
+	f.wait(5 * time.Millisecond)
+	na := f.send(macB, macA, nd.ND{Type: nd.TypeNeighborAdvert, NAFlags: flagS | flagO, Src: llB, Dst: llA, Target: llB, Options: []nd.Option{tlla(macB)}})
+	got := f.rec.took()
+	var placed []string
+	for _, tr := range got {
+		if tr.Reason == ReasonLearned && tr.Basis == analyze.BasisInferred {
+			placed = append(placed, tr.Session)
+			switch tr.Session {
+			case sessionOf(macB, llA):
+				wantTr(t, tr, sessionOf(macB, llA), "→STALE", ReasonLearned, analyze.BasisInferred, nsA, na)
+			case sessionOf(macB, llC):
+				wantTr(t, tr, sessionOf(macB, llC), "→STALE", ReasonLearned, analyze.BasisInferred, nsC, na)
+			}
+		}
+	}
+	if !slices.Contains(placed, sessionOf(macB, llA)) || !slices.Contains(placed, sessionOf(macB, llC)) {
+		t.Fatalf("placed %v; want b's entries for a and for c (transitions %+v)", placed, got)
+	}
+	if limitsMention(f.tr, "multicast solicitations were for targets") {
+		t.Errorf("resolved solicitations still counted in Limits: %q", f.tr.Limits())
+	}
+}
+
+// More solicitors than a target keeps: the oldest gives way and counts as
+// never resolved.
+func TestPendingNSSolicitorsAreBounded(t *testing.T) {
+	f := newFixture()
+	for i := range maxSolicitors + 1 {
+		mac := analyze.MAC{2, 0, 0, 0, 1, byte(i)}
+		f.multicastNS(mac, netip.AddrFrom16([16]byte{0xfe, 0x80, 14: 2, 15: byte(i)}), llB)
+	}
+	f.rec.took()
+	f.send(macB, macA, nd.ND{Type: nd.TypeNeighborAdvert, NAFlags: flagO, Src: llB, Dst: allNodes, Target: llB, Options: []nd.Option{tlla(macB)}})
+	placed := 0
+	for _, tr := range f.rec.took() {
+		if tr.Reason == ReasonLearned && tr.Basis == analyze.BasisInferred && strings.HasPrefix(tr.Session, "nd/neighbor/if0/"+macB.String()) {
+			placed++
+		}
+	}
+	if placed != maxSolicitors {
+		t.Errorf("%d of b's entries placed, want the %d kept", placed, maxSolicitors)
+	}
+	if !limitsMention(f.tr, "1 multicast solicitations were for targets whose owner was not heard") {
+		t.Errorf("Limits %q, want 1 unresolved", f.tr.Limits())
+	}
+}
+
 func TestPendingNSPlacedWhenTheOwnerSpeaks(t *testing.T) {
 	f := newFixture()
 	ns := f.multicastNS(macA, llA, llB)

@@ -53,10 +53,22 @@ func (t *Tracker) raReaches(p *analyze.Packet, router netip.Addr, mac analyze.MA
 	}
 }
 
-// pendingNS is a multicast NS whose target's owner had not been heard: the
-// owner, once known, is taken to have created its entry for the soliciting
-// address from the Source Link-Layer Address option (RFC 4861 §7.2.3).
+// maxSolicitors is how many nodes' multicast NSs one target keeps while
+// its owner is unknown: several hosts often resolve the same address (a
+// router's) at once.
+const maxSolicitors = 4
+
+// pendingNS holds the multicast NSs for one target whose owner had not
+// been heard: the owner, once known, is taken to have created its entry
+// for each soliciting address from the Source Link-Layer Address option
+// (RFC 4861 §7.2.3).
 type pendingNS struct {
+	sol [maxSolicitors]pendingSol
+	n   int
+}
+
+// pendingSol is one soliciting node's NS.
+type pendingSol struct {
 	solicitor Node       // the soliciting node
 	src       netip.Addr // its source address: the owner's entry is for it
 	mac       analyze.MAC
@@ -65,19 +77,26 @@ type pendingNS struct {
 	last      time.Time // the latest one
 }
 
-// pend keeps a multicast NS whose target's owner is unknown. A later NS
-// from another node for the same target replaces it (the table keeps one
-// per target); the replaced one counts as never resolved.
+// pend keeps a multicast NS whose target's owner is unknown, with up to
+// maxSolicitors others for the same target; beyond that the oldest gives
+// way and counts as never resolved.
 func (t *Tracker) pend(p *analyze.Packet, target netip.Addr, solicitor Node, src netip.Addr, mac analyze.MAC) {
-	k := ownerKey{p.Link, target}
-	en, created := t.pending.Add(k)
+	en, _ := t.pending.Add(ownerKey{p.Link, target})
 	ps := &en.Val
-	if !created && ps.solicitor == solicitor && ps.src == src && ps.mac == mac && p.Time.Sub(ps.last) <= t.pendingWindow(p.Link) {
-		ps.last = p.Time // a retransmission (RFC 4861 §7.2.2)
-		return
+	for i := range ps.sol[:ps.n] {
+		s := &ps.sol[i]
+		if s.solicitor == solicitor && s.src == src && s.mac == mac && p.Time.Sub(s.last) <= t.pendingWindow(p.Link) {
+			s.last = p.Time // a retransmission (RFC 4861 §7.2.2)
+			return
+		}
 	}
 	t.pendingAdded++
-	*ps = pendingNS{solicitor: solicitor, src: src, mac: mac, frame: p.Frame, at: p.Time, last: p.Time}
+	if ps.n == maxSolicitors {
+		copy(ps.sol[:], ps.sol[1:])
+		ps.n--
+	}
+	ps.sol[ps.n] = pendingSol{solicitor: solicitor, src: src, mac: mac, frame: p.Frame, at: p.Time, last: p.Time}
+	ps.n++
 }
 
 // pendingWindow is how long after a solicitation its target's owner may
@@ -88,9 +107,9 @@ func (t *Tracker) pendingWindow(l analyze.Link) time.Duration {
 	return time.Duration(t.cfg.MaxMulticast) * t.linkConfig(l).retrans
 }
 
-// resolvePending applies a pending NS for target now that its owner is
-// known: the owner's entry for the solicitor is placed at STALE at the
-// time of the NS, inferred from the NS and the packet p that revealed the
+// resolvePending applies the pending NSs for target now that its owner is
+// known: the owner's entry for each solicitor is placed at STALE at the
+// time of its NS, inferred from the NS and the packet p that revealed the
 // owner (typically the solicited NA that answers it).
 func (t *Tracker) resolvePending(p *analyze.Packet, target netip.Addr, owner Node) {
 	k := ownerKey{p.Link, target}
@@ -100,11 +119,13 @@ func (t *Tracker) resolvePending(p *analyze.Packet, target netip.Addr, owner Nod
 	}
 	ps := en.Val
 	t.pending.Delete(k)
-	if owner == ps.solicitor || p.Time.Sub(ps.last) > t.pendingWindow(p.Link) {
-		return
+	for _, s := range ps.sol[:ps.n] {
+		if owner == s.solicitor || p.Time.Sub(s.last) > t.pendingWindow(p.Link) {
+			continue
+		}
+		t.pendingResolved++
+		n := t.entryAt(p, s.frame, owner, s.src, true)
+		n.learned(s.frame, s.at, s.mac, analyze.BasisInferred, s.frame, p.Frame)
+		t.touch(n)
 	}
-	t.pendingResolved++
-	n := t.entryAt(p, ps.frame, owner, ps.src, true)
-	n.learned(ps.frame, ps.at, ps.mac, analyze.BasisInferred, ps.frame, p.Frame)
-	t.touch(n)
 }
