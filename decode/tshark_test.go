@@ -2,7 +2,6 @@ package decode_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -94,7 +93,7 @@ var reassembled = []string{"ipv6.reassembled.in", "ip.reassembled_in"}
 
 func TestFieldsMatchTshark(t *testing.T) {
 	tsharkdiff.Require(t)
-	files := captureFiles(t)
+	files := tsharkdiff.Captures(t)
 	if len(files) == 0 {
 		t.Fatal("no captures found")
 	}
@@ -157,23 +156,4 @@ func knownDifference(file string, d tsharkdiff.Diff) string {
 // ours prints fields with v6scope as `read -T fields -E occurrence=a` does.
 func ours(t testing.TB, file string, fields []string) *tsharkdiff.Table {
 	return decodetest.Table(t, file, decode.New(), fields, nil)
-}
-
-// captureFiles lists the corpus captures and the bundled ones.
-func captureFiles(t *testing.T) []string {
-	var files []string
-	for _, root := range []string{tsharkdiff.Corpus(t), "../pcaps"} {
-		filepath.WalkDir(root, func(path string, de os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			switch filepath.Ext(path) {
-			case ".pcap", ".pcapng", ".cap":
-				abs, _ := filepath.Abs(path)
-				files = append(files, abs)
-			}
-			return nil
-		})
-	}
-	return files
 }

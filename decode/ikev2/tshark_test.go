@@ -98,19 +98,7 @@ func keyTable(t *testing.T, file string) *ikev2.KeyTable {
 // and, where a capture has a key table, with it on both sides.
 func TestFieldsMatchTshark(t *testing.T) {
 	tsharkdiff.Require(t)
-	var files []string
-	for _, root := range []string{tsharkdiff.Corpus(t), "../../pcaps"} {
-		filepath.WalkDir(root, func(path string, de os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			switch filepath.Ext(path) {
-			case ".pcap", ".pcapng", ".cap":
-				files = append(files, path)
-			}
-			return nil
-		})
-	}
+	files := tsharkdiff.Captures(t)
 	var frames, ikeFrames, decrypted, cells atomic.Int64
 	t.Run("files", func(t *testing.T) {
 		for _, file := range files {

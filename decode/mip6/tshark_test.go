@@ -2,7 +2,6 @@ package mip6_test
 
 import (
 	"context"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -99,19 +98,7 @@ func knownDifference(file string, d tsharkdiff.Diff) string {
 // them, in pcaps/ and the public corpus, with what tshark 4.0 prints.
 func TestFieldsMatchTshark(t *testing.T) {
 	tsharkdiff.Require(t)
-	var files []string
-	for _, root := range []string{tsharkdiff.Corpus(t), "../../pcaps"} {
-		filepath.WalkDir(root, func(path string, de os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			switch filepath.Ext(path) {
-			case ".pcap", ".pcapng", ".cap":
-				files = append(files, path)
-			}
-			return nil
-		})
-	}
+	files := tsharkdiff.Captures(t)
 	var frames, mh, cells atomic.Int64
 	fields := compared()
 	t.Run("files", func(t *testing.T) {

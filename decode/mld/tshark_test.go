@@ -2,7 +2,6 @@ package mld_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,7 +11,6 @@ import (
 	"github.com/v6scope/v6scope/decode"
 	"github.com/v6scope/v6scope/internal/decodetest"
 	"github.com/v6scope/v6scope/internal/tsharkdiff"
-	"github.com/v6scope/v6scope/pcaps"
 )
 
 // mldFields are every field tshark 4.0 prints for MLD messages
@@ -57,7 +55,7 @@ func reachable(protocols string) bool {
 // the bundled captures and the public corpus with what tshark 4.0 prints.
 func TestFieldsMatchTshark(t *testing.T) {
 	tsharkdiff.Require(t)
-	files := captureFiles(t)
+	files := tsharkdiff.Captures(t)
 	columns := append(slices.Clone(mldFields), "frame.protocols")
 	var frames, cells, skipped int
 	for _, file := range files {
@@ -116,24 +114,4 @@ func isMLD(types string) bool {
 // with commas.
 func ours(t *testing.T, file string, fields []string) *tsharkdiff.Table {
 	return decodetest.Table(t, file, decode.New(), fields, nil)
-}
-
-// captureFiles lists the bundled captures and those of the public corpus.
-func captureFiles(t *testing.T) []string {
-	var files []string
-	for _, name := range pcaps.Captures() {
-		files = append(files, filepath.Join("..", "..", "pcaps", name))
-	}
-	root := tsharkdiff.Corpus(t)
-	filepath.WalkDir(root, func(path string, de os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		switch filepath.Ext(path) {
-		case ".pcap", ".pcapng", ".cap":
-			files = append(files, path)
-		}
-		return nil
-	})
-	return files
 }

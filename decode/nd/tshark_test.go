@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -112,19 +111,7 @@ var mustReach = []string{"nd/", "mld/", "pcaps/kernel-nd-mld.pcapng"}
 // bundled captures and the public corpus with what tshark 4.0 prints.
 func TestFieldsMatchTshark(t *testing.T) {
 	tsharkdiff.Require(t)
-	var files []string
-	for _, root := range []string{tsharkdiff.Corpus(t), "../../pcaps"} {
-		filepath.WalkDir(root, func(path string, de os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			switch filepath.Ext(path) {
-			case ".pcap", ".pcapng", ".cap":
-				files = append(files, path)
-			}
-			return nil
-		})
-	}
+	files := tsharkdiff.Captures(t)
 	var frames, cells, skipped atomic.Int64
 	t.Run("files", func(t *testing.T) {
 		for _, file := range files {

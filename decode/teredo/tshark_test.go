@@ -2,7 +2,6 @@ package teredo_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -70,19 +69,7 @@ var heuristicOn = []string{"-o", "teredo.heuristic_teredo:TRUE"}
 // captures, off (`read --teredo-heuristic=false`, tshark's default).
 func TestFieldsMatchTshark(t *testing.T) {
 	tsharkdiff.Require(t)
-	var files []string
-	for _, root := range []string{tsharkdiff.Corpus(t), "../../pcaps"} {
-		filepath.WalkDir(root, func(path string, de os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			switch filepath.Ext(path) {
-			case ".pcap", ".pcapng", ".cap":
-				files = append(files, path)
-			}
-			return nil
-		})
-	}
+	files := tsharkdiff.Captures(t)
 	var frames, teredoFrames, cells, skipped atomic.Int64
 	t.Run("files", func(t *testing.T) {
 		for _, file := range files {

@@ -127,3 +127,32 @@ func TestCorpusAbsent(t *testing.T) {
 		t.Errorf("with a corpus Corpus = %q (ended %q), want %q", got, ended, want)
 	}
 }
+
+// TestCaptures: the list holds every bundled capture, after the corpus's,
+// by absolute path, and nothing that is not a capture file.
+func TestCaptures(t *testing.T) {
+	files := Captures(t)
+	bundled := 0
+	for i, f := range files {
+		if !filepath.IsAbs(f) {
+			t.Errorf("%s is not absolute", f)
+		}
+		switch filepath.Ext(f) {
+		case ".pcap", ".pcapng", ".cap":
+		default:
+			t.Errorf("%s is not a capture file", f)
+		}
+		if filepath.Base(filepath.Dir(f)) == "pcaps" {
+			bundled++
+		} else if bundled > 0 {
+			t.Errorf("corpus file %s (#%d) after the bundled ones", f, i+1)
+		}
+	}
+	want, _ := filepath.Glob(filepath.Join("..", "..", "pcaps", "*.pcapng"))
+	if bundled != len(want) || bundled == 0 {
+		t.Errorf("%d bundled captures listed, pcaps/ holds %d", bundled, len(want))
+	}
+	if len(files) == bundled {
+		t.Error("no corpus capture listed")
+	}
+}
