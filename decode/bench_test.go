@@ -10,6 +10,7 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/v6scope/v6scope/capture"
 	"github.com/v6scope/v6scope/decode"
+	"github.com/v6scope/v6scope/internal/decodetest"
 	"github.com/v6scope/v6scope/pcaps"
 )
 
@@ -70,26 +71,12 @@ func namedFrames(tb testing.TB) ([]capture.Frame, []string) {
 // BenchmarkFast is the zero-allocation path: layers decoded by gopacket's
 // DecodingLayerParser into reused decoders, no field tree.
 func BenchmarkFast(b *testing.B) {
-	frames := benchFrames(b)
-	d := decode.New()
-	decoded := make([]gopacket.LayerType, 0, 16)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		_ = d.Fast(&frames[i%len(frames)], &decoded)
-	}
+	decodetest.BenchFast(b, benchFrames(b))
 }
 
 // BenchmarkDecode is the full dissection: field tree, notes and summary.
 func BenchmarkDecode(b *testing.B) {
-	frames := benchFrames(b)
-	d := decode.New()
-	var p decode.Packet
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		d.Decode(&frames[i%len(frames)], &p)
-	}
+	decodetest.BenchDecode(b, benchFrames(b))
 }
 
 // TestNoAllocsPerPacket checks the promise the benchmarks measure: once the

@@ -59,26 +59,12 @@ func strongSwanKeys(t testing.TB) *ikev2.KeyTable {
 // BenchmarkFast decodes the IKE and ESP frames on the fast path without
 // keys; one op is one packet.
 func BenchmarkFast(b *testing.B) {
-	frames := ikeFrames(b, nil)
-	d := decode.New()
-	decoded := make([]gopacket.LayerType, 0, 16)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		_ = d.Fast(&frames[i%len(frames)], &decoded)
-	}
+	dt.BenchFast(b, ikeFrames(b, nil))
 }
 
 // BenchmarkDecode fully dissects them without keys; one op is one packet.
 func BenchmarkDecode(b *testing.B) {
-	frames := ikeFrames(b, nil)
-	d := decode.New()
-	var p decode.Packet
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		d.Decode(&frames[i%len(frames)], &p)
-	}
+	dt.BenchDecode(b, ikeFrames(b, nil))
 }
 
 // BenchmarkDecrypt measures what the keys add: the fast path over the

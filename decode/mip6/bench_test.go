@@ -42,32 +42,12 @@ func benchSet(tb testing.TB) []*capture.Frame {
 // BenchmarkFast decodes Mobility Header frames on the fast path: no
 // allocation.
 func BenchmarkFast(b *testing.B) {
-	frames := benchSet(b)
-	d := decode.New()
-	var layers []gopacket.LayerType
-	for _, f := range frames {
-		d.Fast(f, &layers)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		d.Fast(frames[i%len(frames)], &layers)
-	}
+	decodetest.BenchFast(b, decodetest.Deref(benchSet(b)))
 }
 
 // BenchmarkDecode is the full dissection of the same frames.
 func BenchmarkDecode(b *testing.B) {
-	frames := benchSet(b)
-	d := decode.New()
-	var p decode.Packet
-	for _, f := range frames {
-		d.Decode(f, &p)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		d.Decode(frames[i%len(frames)], &p)
-	}
+	decodetest.BenchDecode(b, decodetest.Deref(benchSet(b)))
 }
 
 // TestFastPathDoesNotAllocate holds the fast path to 0 allocations per

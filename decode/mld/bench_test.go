@@ -7,6 +7,7 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/v6scope/v6scope/capture"
 	"github.com/v6scope/v6scope/decode"
+	"github.com/v6scope/v6scope/internal/decodetest"
 )
 
 // benchFrames are the MLD frames the benchmarks decode: every MLDv2 Report
@@ -28,33 +29,13 @@ func benchFrames(b testing.TB) []capture.Frame {
 // BenchmarkFast decodes MLD frames on the fast path (no field tree); one
 // op is one packet.
 func BenchmarkFast(b *testing.B) {
-	frames := benchFrames(b)
-	d := decode.New()
-	decoded := make([]gopacket.LayerType, 0, 16)
-	for i := range frames {
-		_ = d.Fast(&frames[i], &decoded)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		_ = d.Fast(&frames[i%len(frames)], &decoded)
-	}
+	decodetest.BenchFast(b, benchFrames(b))
 }
 
 // BenchmarkDecode fully dissects MLD frames (field tree, notes, summary);
 // one op is one packet.
 func BenchmarkDecode(b *testing.B) {
-	frames := benchFrames(b)
-	d := decode.New()
-	var p decode.Packet
-	for i := range frames {
-		d.Decode(&frames[i], &p)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		d.Decode(&frames[i%len(frames)], &p)
-	}
+	decodetest.BenchDecode(b, benchFrames(b))
 }
 
 // TestNoAllocs checks what BenchmarkFast measures: once the reused slices

@@ -58,33 +58,13 @@ func benchFrames(t testing.TB) []capture.Frame {
 // BenchmarkFast decodes Teredo frames on the fast path (no field tree);
 // one op is one packet.
 func BenchmarkFast(b *testing.B) {
-	frames := benchFrames(b)
-	d := decode.New()
-	decoded := make([]gopacket.LayerType, 0, 16)
-	for i := range frames {
-		_ = d.Fast(&frames[i], &decoded)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		_ = d.Fast(&frames[i%len(frames)], &decoded)
-	}
+	dt.BenchFast(b, benchFrames(b))
 }
 
 // BenchmarkDecode fully dissects Teredo frames (tree, notes, summary); one
 // op is one packet.
 func BenchmarkDecode(b *testing.B) {
-	frames := benchFrames(b)
-	d := decode.New()
-	var p decode.Packet
-	for i := range frames {
-		d.Decode(&frames[i], &p)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		d.Decode(&frames[i%len(frames)], &p)
-	}
+	dt.BenchDecode(b, benchFrames(b))
 }
 
 // TestNoAllocs checks what the benchmarks measure: once the reused slices
