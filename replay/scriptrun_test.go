@@ -5,61 +5,28 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/v6scope/v6scope/capture"
+	"github.com/v6scope/v6scope/capture/live/livetest"
 	"github.com/v6scope/v6scope/decode"
 )
 
-// fakeCapture is a Capturer fed by the test.
-type fakeCapture struct {
-	frames chan capture.Frame
-	stop   chan struct{}
-	once   sync.Once
-	err    error // returned by Next once frames is empty, if set
-	closed bool
-}
-
-func newFakeCapture() *fakeCapture {
-	return &fakeCapture{frames: make(chan capture.Frame, 16), stop: make(chan struct{})}
-}
-
-func (c *fakeCapture) Next(f *capture.Frame) error {
-	select {
-	case fr := <-c.frames:
-		*f = fr
-		return nil
-	default:
-	}
-	if c.err != nil {
-		return c.err
-	}
-	select {
-	case fr := <-c.frames:
-		*f = fr
-		return nil
-	case <-c.stop:
-		return io.EOF
-	}
-}
-
-func (c *fakeCapture) Stop()        { c.once.Do(func() { close(c.stop) }) }
-func (c *fakeCapture) Close() error { c.closed = true; return nil }
+// newFakeCapture is a Capturer fed by the test.
+func newFakeCapture() *livetest.Fake { return livetest.New(16) }
 
 // answering is an Output that records what happens, and for each frame
 // sent puts answer (if any) into the capture at once, as a fast peer does.
 type answering struct {
 	log    *[]string
-	cap    *fakeCapture
+	cap    *livetest.Fake
 	answer []byte
 }
 
@@ -78,7 +45,7 @@ func (a *answering) Send(b []Packet) (int, error) {
 	for _, p := range b {
 		*a.log = append(*a.log, fmt.Sprintf("send %s % x", p.Frame.LinkType, p.Frame.Data[:min(14, len(p.Frame.Data))]))
 		if a.answer != nil {
-			a.cap.frames <- capture.Frame{Time: time.Now(), LinkType: capture.LinkEthernet, Data: a.answer, CapLen: len(a.answer), OrigLen: len(a.answer)}
+			a.cap.Push(capture.Frame{Time: time.Now(), LinkType: capture.LinkEthernet, Data: a.answer, CapLen: len(a.answer), OrigLen: len(a.answer)})
 		}
 	}
 	return len(b), nil
@@ -98,7 +65,7 @@ func naFrame(t *testing.T) []byte {
 
 // fakeScript runs script text against a fake interface whose capture c
 // gets answer for every frame sent.
-func fakeScript(t *testing.T, text string, c *fakeCapture, answer []byte) (log []string, out string, err error) {
+func fakeScript(t *testing.T, text string, c *livetest.Fake, answer []byte) (log []string, out string, err error) {
 	t.Helper()
 	s, err := ParseScript(strings.NewReader(text), "fake.v6s", decode.NewSchema())
 	if err != nil {
@@ -138,7 +105,7 @@ func TestExpectCaptureOpenBeforeSend(t *testing.T) {
 	if !strings.Contains(out, "line 4: expect icmpv6.type == 136") || !strings.Contains(out, "matched") || !strings.Contains(out, "fe80::b → fe80::a") {
 		t.Errorf("output:\n%s", out)
 	}
-	if !c.closed {
+	if !c.Closed() {
 		t.Error("the capture was not closed")
 	}
 }
@@ -148,7 +115,7 @@ func TestExpectCaptureOpenBeforeSend(t *testing.T) {
 func TestExpectOldFramesIgnored(t *testing.T) {
 	c := newFakeCapture()
 	na := naFrame(t)
-	c.frames <- capture.Frame{Time: time.Now().Add(-time.Second), LinkType: capture.LinkEthernet, Data: na, CapLen: len(na), OrigLen: len(na)}
+	c.Push(capture.Frame{Time: time.Now().Add(-time.Second), LinkType: capture.LinkEthernet, Data: na, CapLen: len(na), OrigLen: len(na)})
 	_, out, err := fakeScript(t, "interface fake0\nopen ns.pcapng\nsend\nexpect-none icmpv6.type == 136 within 50ms\n", c, nil)
 	if err != nil || !strings.Contains(out, "line 4: expect-none icmpv6.type == 136: nothing matched in 50ms") {
 		t.Fatalf("%v\n%s", err, out)
@@ -170,7 +137,7 @@ func TestExpectTimeoutMessage(t *testing.T) {
 // went away) fails the expect with that error, not with a timeout.
 func TestExpectCaptureFails(t *testing.T) {
 	c := newFakeCapture()
-	c.err = errors.New("capturing on fake0: the interface went away")
+	c.Fail(errors.New("capturing on fake0: the interface went away"))
 	_, _, err := fakeScript(t, "interface fake0\nopen ns.pcapng\nsend\nexpect icmpv6.type == 136 within 5s\n", c, nil)
 	if err == nil || errors.Is(err, ErrExpect) || !strings.Contains(err.Error(), "fake.v6s:4: capturing on fake0 for expect: capturing on fake0: the interface went away") {
 		t.Fatalf("error %v", err)

@@ -5,60 +5,13 @@ import (
 	"io"
 	"path/filepath"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/v6scope/v6scope/capture"
-	"github.com/v6scope/v6scope/capture/live"
+	"github.com/v6scope/v6scope/capture/live/livetest"
 	"github.com/v6scope/v6scope/tui/model"
 )
-
-// fakeCapture is a live capture fed by the test: push hands a frame to
-// Next; Stop lets Next return what was pushed, then io.EOF.
-type fakeCapture struct {
-	frames chan capture.Frame
-	stop   chan struct{}
-	once   sync.Once
-	n      atomic.Uint64
-}
-
-func newFakeCapture() *fakeCapture {
-	return &fakeCapture{frames: make(chan capture.Frame, 4096), stop: make(chan struct{})}
-}
-
-func (c *fakeCapture) push(fs ...capture.Frame) {
-	for _, f := range fs {
-		f.Data = bytes.Clone(f.Data)
-		c.frames <- f
-	}
-}
-
-func (c *fakeCapture) Next(f *capture.Frame) error {
-	select {
-	case x := <-c.frames:
-		*f = x
-		c.n.Add(1)
-		return nil
-	case <-c.stop:
-		select {
-		case x := <-c.frames:
-			*f = x
-			c.n.Add(1)
-			return nil
-		default:
-			return io.EOF
-		}
-	}
-}
-
-func (c *fakeCapture) Stop() { c.once.Do(func() { close(c.stop) }) }
-
-func (c *fakeCapture) Stats() (live.Stats, error) {
-	n := c.n.Load()
-	return live.Stats{Received: n + 2, Dropped: 2, Captured: n}, nil
-}
 
 func readFrames(t *testing.T, path string) ([]capture.Frame, []capture.Interface) {
 	t.Helper()
@@ -83,7 +36,7 @@ func readFrames(t *testing.T, path string) ([]capture.Frame, []capture.Interface
 
 // startLive opens the UI on a fake live capture of the interfaces of
 // pcaps/name, writing to w.
-func startLive(t *testing.T, name, w string, opts Options) (*harness, *fakeCapture, *model.Feed, []capture.Frame) {
+func startLive(t *testing.T, name, w string, opts Options) (*harness, *livetest.Fake, *model.Feed, []capture.Frame) {
 	t.Helper()
 	frames, ifs := readFrames(t, capturePath(name))
 	src, err := model.NewLiveSource("live: veth0", ifs, w, t.TempDir())
@@ -104,7 +57,7 @@ func TestLiveAutoScroll(t *testing.T) {
 	h.screenHas("auto-scroll (A)")
 
 	// Rows appear, and the list follows the last one.
-	fc.push(frames[:5]...)
+	fc.Push(frames[:5]...)
 	h.wait("5 packets, the last selected", func() bool {
 		return h.a.packets.Len() == 5 && h.a.list.SelectedFrame() == 5
 	})
@@ -115,7 +68,7 @@ func TestLiveAutoScroll(t *testing.T) {
 	// A stops following: new rows come, the selection stays.
 	h.rune('A')
 	h.screenHas("paused (A follows)")
-	fc.push(frames[5:12]...)
+	fc.Push(frames[5:12]...)
 	h.wait("12 packets", func() bool { return h.a.packets.Len() == 12 })
 	h.onLoop(func() {
 		if n := h.a.list.SelectedFrame(); n != 5 {
@@ -127,7 +80,7 @@ func TestLiveAutoScroll(t *testing.T) {
 	// A again jumps to the end and follows.
 	h.rune('A')
 	h.wait("the last packet selected", func() bool { return h.a.list.SelectedFrame() == 12 })
-	fc.push(frames[12:20]...)
+	fc.Push(frames[12:20]...)
 	h.wait("20 packets, the last selected", func() bool {
 		return h.a.packets.Len() == 20 && h.a.list.SelectedFrame() == 20
 	})
@@ -151,7 +104,7 @@ func TestLiveFilterKeepsUp(t *testing.T) {
 	}
 	// Frames arrive in bursts; the filtered list keeps up with each.
 	for k := 0; k < len(frames); k += 9 {
-		fc.push(frames[k:min(k+9, len(frames))]...)
+		fc.Push(frames[k:min(k+9, len(frames))]...)
 	}
 	h.wait("the filter over every frame", func() bool {
 		return h.a.packets.Source().Len() == len(frames) && h.a.FilterDone() && h.a.progress.Total == len(frames)
@@ -178,7 +131,7 @@ func TestLiveFilterKeepsUp(t *testing.T) {
 func TestLiveQuitFlushes(t *testing.T) {
 	w := filepath.Join(t.TempDir(), "live.pcapng")
 	h, fc, feed, frames := startLive(t, "mixed.pcapng", w, Options{})
-	fc.push(frames...)
+	fc.Push(frames...)
 	h.special(tcell.KeyCtrlC)
 	h.waitQuit()
 	select {
@@ -190,8 +143,8 @@ func TestLiveQuitFlushes(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := readFrames(t, w)
-	if len(got) != len(frames) || uint64(len(got)) != fc.n.Load() {
-		t.Fatalf("the file holds %d frames; the capture gave %d of %d", len(got), fc.n.Load(), len(frames))
+	if len(got) != len(frames) || uint64(len(got)) != fc.Read() {
+		t.Fatalf("the file holds %d frames; the capture gave %d of %d", len(got), fc.Read(), len(frames))
 	}
 	for i := range got {
 		if !bytes.Equal(got[i].Data, frames[i].Data) {
@@ -201,4 +154,11 @@ func TestLiveQuitFlushes(t *testing.T) {
 	if !h.a.CaptureEnded() {
 		t.Errorf("the UI did not see the capture end")
 	}
+}
+
+// newFakeCapture is a hand-fed capture whose kernel reports 2 drops.
+func newFakeCapture() *livetest.Fake {
+	c := livetest.New(4096)
+	c.Dropped = 2
+	return c
 }

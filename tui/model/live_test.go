@@ -6,61 +6,13 @@ import (
 	"io"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/v6scope/v6scope/capture"
-	"github.com/v6scope/v6scope/capture/live"
+	"github.com/v6scope/v6scope/capture/live/livetest"
 	"github.com/v6scope/v6scope/output"
 )
-
-// fakeCapture is a Capturer fed by a test: Push hands frames to Next, Stop
-// lets Next return what was pushed and then io.EOF, Fail ends it with an
-// error.
-type fakeCapture struct {
-	frames chan capture.Frame
-	stop   chan struct{}
-	once   sync.Once
-	n      atomic.Uint64
-	fail   chan error
-}
-
-func newFakeCapture() *fakeCapture {
-	return &fakeCapture{frames: make(chan capture.Frame, 1<<16), stop: make(chan struct{}), fail: make(chan error, 1)}
-}
-
-func (c *fakeCapture) push(f capture.Frame) {
-	f.Data = bytes.Clone(f.Data)
-	c.frames <- f
-}
-
-func (c *fakeCapture) Next(f *capture.Frame) error {
-	select {
-	case x := <-c.frames:
-		*f = x
-		c.n.Add(1)
-		return nil
-	case err := <-c.fail:
-		return err
-	case <-c.stop:
-		select {
-		case x := <-c.frames:
-			*f = x
-			c.n.Add(1)
-			return nil
-		default:
-			return io.EOF
-		}
-	}
-}
-
-func (c *fakeCapture) Stop() { c.once.Do(func() { close(c.stop) }) }
-
-func (c *fakeCapture) Stats() (live.Stats, error) {
-	n := c.n.Load()
-	return live.Stats{Received: n + 3, Dropped: 3, Captured: n}, nil
-}
 
 // corpus reads a capture of pcaps/ into memory.
 func corpus(t *testing.T, name string) ([]capture.Frame, []capture.Interface) {
@@ -258,7 +210,7 @@ func TestFeedPublishesAtABoundedRate(t *testing.T) {
 	// Many small bursts: far more frames than updates.
 	for round := 0; round < 20; round++ {
 		for i := range frames {
-			fc.push(frames[i])
+			fc.Push(frames[i])
 		}
 	}
 	fc.Stop()
@@ -300,7 +252,7 @@ func TestFeedReportsCaptureErrors(t *testing.T) {
 	fc := newFakeCapture()
 	wait := feedRun(&Feed{Source: src, Capture: fc})
 	down := errors.New("capturing on veth0: the interface went down")
-	fc.fail <- down
+	fc.Fail(down)
 	ups := wait(t)
 	if last := ups[len(ups)-1]; !last.Done || !errors.Is(last.Err, down) {
 		t.Errorf("last update %+v: want Done with %v", last, down)
@@ -359,4 +311,11 @@ func TestFilterKeepsUpWithNewFrames(t *testing.T) {
 			t.Fatalf("match %d: stepwise frame %d, whole frame %d", i, pr.Matches[i], whole.Matches[i])
 		}
 	}
+}
+
+// newFakeCapture is a hand-fed capture whose kernel reports 3 drops.
+func newFakeCapture() *livetest.Fake {
+	c := livetest.New(1 << 16)
+	c.Dropped = 3
+	return c
 }
