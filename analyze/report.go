@@ -108,7 +108,12 @@ func (r *Report) Write(w io.Writer, st *Stats) error {
 		fmt.Fprintf(bw, " over %.3f s (%s to %s)", st.Last.Sub(st.First).Seconds(), st.First.UTC().Format("2006-01-02 15:04:05.000"), st.Last.UTC().Format("15:04:05.000"))
 	}
 	fmt.Fprintln(bw)
+	var quiet []string
 	for _, ps := range st.Protos {
+		if ps.Transitions == 0 && ps.Sessions == 0 && ps.Anomalies == [4]int{} && ps.Evictions() == 0 {
+			quiet = append(quiet, ps.Proto) // nothing of it in the capture
+			continue
+		}
 		fmt.Fprintf(bw, "\n== %s ==\n", strings.ToUpper(ps.Proto))
 		fmt.Fprintf(bw, "%d transitions, %d sessions; anomalies: %d error, %d warning, %d note, %d chat\n",
 			ps.Transitions, ps.Sessions, ps.Anomalies[Error], ps.Anomalies[Warn], ps.Anomalies[Note], ps.Anomalies[Chat])
@@ -131,6 +136,9 @@ func (r *Report) Write(w io.Writer, st *Stats) error {
 				fmt.Fprintf(bw, "    - %s\n", l)
 			}
 		}
+	}
+	if len(quiet) > 0 {
+		fmt.Fprintf(bw, "\nNothing seen of: %s\n", strings.Join(quiet, ", "))
 	}
 	return bw.Flush()
 }

@@ -325,9 +325,15 @@ func TestAnalyzeReport(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{"== ND ==", "== MLD ==", "neighbor sessions", "nd.cache_poisoning", "What this capture could not show"} {
+	for _, want := range []string{"== ND ==", "== MLD ==", "neighbor sessions", "nd.cache_poisoning", "What this capture could not show", "Nothing seen of: ikev2, mip6, teredo"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q", want)
+		}
+	}
+	// Protocols the capture has nothing of get that one line, no section.
+	for _, not := range []string{"== IKEV2 ==", "== MIP6 ==", "== TEREDO =="} {
+		if strings.Contains(out, not) {
+			t.Errorf("report has an empty %q section", not)
 		}
 	}
 	if _, _, code := cli(t, nil, "analyze", "--proto", "nope", bundled); code != exitUsage {
